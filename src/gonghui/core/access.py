@@ -1,0 +1,144 @@
+"""The one gatekeeper (DESIGN.md, security): may this user see or change this object?
+
+Two questions, asked one per line so tests can prove each branch:
+1. scope — does the object sit in the subtree of the user's org? If not, it does not exist for
+   them (404, so nothing leaks about other unions);
+2. role — does the user's role allow this kind of act? If not, 403.
+
+Every view, API handler, export and report calls `require`, or a `get_*` helper that does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from gonghui.accounts.models import User
+    from gonghui.orgs.models import Employer, Org
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # read anything in scope (masked personal data)
+    ORG_MANAGE = "org.manage"  # create and edit unions in scope
+    ORG_RESTRUCTURE = "org.restructure"  # move, dissolve, merge subtrees
+    EMPLOYER_WRITE = "employer.write"  # employers and surveys
+    MEMBER_WRITE = "member.write"  # register, transfer, cards
+    REVIEW = "review"  # approve join applications and results
+    REVEAL_PII = "pii.reveal"  # see a full ID number or phone (audited)
+    EXPORT = "export"  # download lists
+    AUDIT_READ = "audit.read"  # read the audit log
+    USER_MANAGE = "user.manage"  # accounts and tokens
+
+
+_ALL = frozenset(Perm)
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    "federation_admin": _ALL,
+    "union_admin": _ALL - {Perm.ORG_RESTRUCTURE},
+    "clerk": frozenset({Perm.VIEW, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.EXPORT, Perm.REVEAL_PII}),
+    "reviewer": frozenset({Perm.VIEW, Perm.REVIEW, Perm.EXPORT}),
+    "viewer": frozenset({Perm.VIEW}),
+}
+WRITE_PERMS = frozenset(
+    {Perm.ORG_MANAGE, Perm.ORG_RESTRUCTURE, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.REVIEW, Perm.USER_MANAGE}
+)
+
+
+def has_perm(user: User | Any, perm: Perm) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.org_id is None:  # an account without an org sees nothing, superuser or not
+        return False
+    return perm in ROLE_PERMS.get(user.role, frozenset())
+
+
+def scope_path(user: User | Any) -> str:
+    """The materialized path of the user's org; every object in scope has a path starting with it."""
+    if not getattr(user, "is_authenticated", False) or user.org_id is None:
+        raise PermissionDenied
+    return user.org.path
+
+
+def in_scope(user: User | Any, path: str) -> bool:
+    return bool(path) and path.startswith(scope_path(user))
+
+
+def require(user: User | Any, perm: Perm, *, path: str | None = None) -> None:
+    """Raise unless the user may do `perm` on an object at `path` (None: no object, role only)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    if path is not None and not in_scope(user, path):
+        raise Http404
+    if not has_perm(user, perm):
+        raise PermissionDenied
+
+
+def scoped_orgs(user: User | Any) -> QuerySet[Org]:
+    from gonghui.orgs.models import Org
+
+    require(user, Perm.VIEW)
+    return Org.objects.filter(path__startswith=scope_path(user))
+
+
+def get_org(user: User | Any, code: str, perm: Perm = Perm.VIEW) -> Org:
+    from gonghui.orgs.models import Org
+
+    org = Org.objects.filter(code=code).first()
+    if org is None:
+        raise Http404
+    require(user, perm, path=org.path)
+    return org
+
+
+def employer_path(employer: Employer) -> str:
+    return employer.area_path
+
+
+def scoped_employers(user: User | Any) -> QuerySet[Employer]:
+    from gonghui.orgs.models import Employer
+
+    require(user, Perm.VIEW)
+    prefix = scope_path(user)
+    return Employer.objects.filter(Q(area_path__startswith=prefix) | Q(union__path__startswith=prefix))
+
+
+def get_employer(user: User | Any, pk: int, perm: Perm = Perm.VIEW) -> Employer:
+    from gonghui.orgs.models import Employer
+
+    employer = Employer.objects.select_related("union", "area_org").filter(pk=pk).first()
+    if employer is None:
+        raise Http404
+    union_path = employer.union.path if employer.union else ""
+    path = employer.area_path if in_scope(user, employer.area_path) else union_path
+    require(user, perm, path=path or employer.area_path)
+    return employer
+
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def page(perm: Perm = Perm.VIEW) -> Callable[[F], F]:
+    """Guard a page: logged in (else to the login page) and the role holds `perm`.
+
+    Object scope is checked by the view through `get_org` / `require(..., path=...)`.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        wrapped.gonghui_perm = perm  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

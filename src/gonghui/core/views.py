@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from gonghui.core import access
+from gonghui.core.access import Perm
+from gonghui.core.models import AuditEntry
+from gonghui.orgs import selectors
+
+
+@require_GET
+@access.page(Perm.VIEW)
+def home(request: HttpRequest) -> HttpResponse:
+    org = request.user.org
+    stats = selectors.subtree_stats(org)
+    children = selectors.children_with_figures(org)
+    return render(request, "core/home.html", {"org": org, "stats": stats, "children": children})
+
+
+@require_GET
+@access.page(Perm.AUDIT_READ)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    qs = AuditEntry.objects.filter(org_path__startswith=access.scope_path(request.user))
+    if action := request.GET.get("action", "").strip():
+        qs = qs.filter(action__startswith=action)
+    if who := request.GET.get("user", "").strip():
+        qs = qs.filter(username=who)
+    page = Paginator(qs.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "action": action, "who": who})
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"title": _("无权访问"), "message": _("您的账号没有进行此操作的权限。")}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request, "core/error.html", {"title": _("未找到"), "message": _("该对象不存在，或不在您的管辖范围内。")}, status=404
+    )

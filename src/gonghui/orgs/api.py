@@ -1,0 +1,232 @@
+"""/api/v1/orgs and /api/v1/employers: the same actions the pages call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from gonghui.core import access
+from gonghui.core.access import Perm
+from gonghui.orgs import actions, selectors
+from gonghui.orgs.models import Employer, Org, OrgKind
+
+router = Router(tags=["orgs"])
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    org_form: str
+    joint_scope: str
+    region_code: str
+    parent_code: str | None
+    depth: int
+    status: str
+    founded_on: dt.date | None
+    approval_no: str
+    credit_code: str
+    chair_name: str
+    term_number: int | None
+    term_start: dt.date | None
+    term_end: dt.date | None
+    full_time_staff: int
+    address: str
+
+
+class OrgCreate(Schema):
+    parent: str = Field(..., description="上级工会的组织代码")
+    kind: OrgKind
+    name: str = Field(..., min_length=1, max_length=120)
+    region_code: str = Field(..., pattern=r"^\d{6}$")
+    short_name: str = ""
+    org_form: str = "committee"
+    joint_scope: str = ""
+    founded_on: dt.date | None = None
+    approval_no: str = ""
+    credit_code: str = ""
+    chair_name: str = ""
+    term_number: int | None = None
+    term_start: dt.date | None = None
+    term_end: dt.date | None = None
+    full_time_staff: int = Field(0, ge=0)
+    address: str = ""
+
+
+class OrgUpdate(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    short_name: str | None = None
+    org_form: str | None = None
+    joint_scope: str | None = None
+    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    founded_on: dt.date | None = None
+    approval_no: str | None = None
+    credit_code: str | None = None
+    chair_name: str | None = None
+    term_number: int | None = None
+    term_start: dt.date | None = None
+    term_end: dt.date | None = None
+    full_time_staff: int | None = Field(None, ge=0)
+    address: str | None = None
+
+
+class MoveIn(Schema):
+    parent: str = Field(..., description="新上级工会的组织代码")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def org_out(org: Org, parent_code: str | None = None) -> dict[str, Any]:
+    data = {f: getattr(org, f) for f in OrgOut.model_fields if f != "parent_code"}
+    data["parent_code"] = parent_code
+    return data
+
+
+def _parent_codes(orgs: list[Org]) -> dict[str, str]:
+    parent_paths = {o.path[: -Org.steplen] for o in orgs if o.depth > 1}
+    return dict(Org.objects.filter(path__in=parent_paths).values_list("path", "code"))
+
+
+@router.get("/orgs", response=list[OrgOut], summary="工会组织列表（本级及下级）")
+@paginate(LimitOffsetPagination)
+def org_list(
+    request: HttpRequest, under: str | None = None, kind: OrgKind | None = None, q: str | None = None,
+    include_ended: bool = False,
+) -> list[dict[str, Any]]:  # fmt: skip
+    qs = access.scoped_orgs(request.user)
+    if under:
+        qs = qs.filter(path__startswith=access.get_org(request.user, under).path)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code=q))
+    if not include_ended:
+        qs = qs.filter(status="active")
+    return _OrgPage(qs.order_by("path"))  # type: ignore[return-value]
+
+
+class _OrgPage:
+    """Lazy sequence for the paginator: slices load one page and its parents' codes in 2 queries."""
+
+    def __init__(self, qs: Any):
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, s: slice) -> list[dict[str, Any]]:
+        page = list(self.qs[s])
+        parents = _parent_codes(page)
+        return [org_out(o, parents.get(o.path[: -Org.steplen])) for o in page]
+
+
+@router.get("/orgs/{code}", response={200: OrgOut, **ERRORS}, summary="工会组织详情")
+def org_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    org = access.get_org(request.user, code)
+    parent = org.get_parent()
+    return org_out(org, parent.code if parent else None)
+
+
+@router.get("/orgs/{code}/stats", summary="下级范围的统计数字")
+def org_stats(request: HttpRequest, code: str) -> dict[str, Any]:
+    org = access.get_org(request.user, code)
+    return selectors.subtree_stats(org)
+
+
+@router.post("/orgs", response={201: OrgOut, **ERRORS}, summary="新建工会组织")
+def org_create(request: HttpRequest, payload: OrgCreate) -> tuple[int, dict[str, Any]]:
+    parent = access.get_org(request.user, payload.parent, Perm.ORG_MANAGE)
+    data = payload.dict(exclude={"parent"})
+    org = actions.org_create(user=request.user, parent=parent, **data)
+    return 201, org_out(org, parent.code)
+
+
+@router.patch("/orgs/{code}", response={200: OrgOut, **ERRORS}, summary="修改工会组织")
+def org_update(request: HttpRequest, code: str, payload: OrgUpdate) -> dict[str, Any]:
+    org = access.get_org(request.user, code, Perm.ORG_MANAGE)
+    org = actions.org_update(user=request.user, org=org, **payload.dict(exclude_unset=True))
+    parent = org.get_parent()
+    return org_out(org, parent.code if parent else None)
+
+
+@router.post("/orgs/{code}/move", response={200: OrgOut, **ERRORS}, summary="移动组织（连同下级）")
+def org_move(request: HttpRequest, code: str, payload: MoveIn) -> dict[str, Any]:
+    org = access.get_org(request.user, code, Perm.ORG_RESTRUCTURE)
+    new_parent = access.get_org(request.user, payload.parent, Perm.ORG_RESTRUCTURE)
+    org = actions.org_move(user=request.user, org=org, new_parent=new_parent)
+    return org_out(org, new_parent.code)
+
+
+class EmployerOut(Schema):
+    id: int
+    name: str
+    credit_code: str | None
+    economic_type: str
+    industry: str
+    region_code: str
+    address: str
+    area_org: str = Field(..., alias="area_org.code")
+    union: str | None = None
+    coverage: str
+    operating_status: str
+    employees: int
+    members: int
+    migrant_workers: int
+    migrant_members: int
+    surveyed_on: dt.date | None
+
+    @staticmethod
+    def resolve_union(obj: Employer) -> str | None:
+        return obj.union.code if obj.union else None
+
+    @staticmethod
+    def resolve_coverage(obj: Employer) -> str:
+        return obj.coverage_label
+
+
+@router.get("/employers", response=list[EmployerOut], tags=["employers"], summary="用人单位列表")
+@paginate(LimitOffsetPagination)
+def employer_list(request: HttpRequest, under: str | None = None, unionised: bool | None = None, q: str | None = None) -> Any:
+    qs = access.scoped_employers(request.user).select_related("area_org", "union")
+    if under:
+        org = access.get_org(request.user, under)
+        qs = qs.filter(Q(area_path__startswith=org.path) | Q(union__path__startswith=org.path))
+    if unionised is not None:
+        qs = qs.filter(union__isnull=not unionised)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code=q.upper()))
+    return qs.order_by("-employees", "id")
+
+
+@router.get("/employers/{employer_id}", response={200: EmployerOut, **ERRORS}, tags=["employers"], summary="用人单位详情")
+def employer_detail(request: HttpRequest, employer_id: int) -> Employer:
+    return access.get_employer(request.user, employer_id)
+
+
+class GapQuery(Schema):
+    industry: str = ""
+    min_employees: int | None = None
+    q: str = ""
+
+
+@router.get("/orgs/{code}/gaps", response=list[EmployerOut], tags=["employers"], summary="未建会单位（按职工数降序）")
+@paginate(LimitOffsetPagination)
+def gap_list(request: HttpRequest, code: str, filters: Query[GapQuery]) -> Any:
+    org = access.get_org(request.user, code)
+    return selectors.gap_list(org, q=filters.q, industry=filters.industry, min_employees=filters.min_employees)

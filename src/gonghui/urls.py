@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from gonghui.api import api
+
+urlpatterns = [
+    path("", include("gonghui.accounts.urls")),
+    path("", include("gonghui.orgs.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "gonghui.core.views.forbidden"
+handler404 = "gonghui.core.views.not_found"
