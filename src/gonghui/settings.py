@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
+if "GONGHUI_DATA_DIR" not in os.environ and "pytest" in sys.modules:
+    # A test run never touches the real var/: keys, uploads and SQLite files go to a temp folder.
+    os.environ["GONGHUI_DATA_DIR"] = tempfile.mkdtemp(prefix="gonghui-test-")
 DATA_DIR = Path(os.environ.get("GONGHUI_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -56,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "treebeard",
+    "ninja",  # serves Swagger UI from local static files, not a CDN
     "django_htmx",
     "template_partials",
     "axes",
@@ -64,6 +70,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.accounts",
+    "gonghui.members",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from gonghui.api import api
 urlpatterns = [
     path("", include("gonghui.accounts.urls")),
     path("", include("gonghui.orgs.urls")),
+    path("", include("gonghui.members.urls")),
     path("api/v1/", api.urls),
 ]
 

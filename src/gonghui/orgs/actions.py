@@ -86,7 +86,7 @@ def org_create(*, user: Any, parent: Org | None, kind: str, name: str, region_co
         attrs["code"] = code or next_org_code(region_code)
         try:
             with transaction.atomic():
-                org = parent.add_child(**attrs) if parent else Org.add_root(**attrs)
+                org = Org.objects.add_child(parent, attrs) if parent else Org.objects.add_root(attrs)
             break
         except IntegrityError:
             if code:
@@ -143,7 +143,7 @@ def org_move(*, user: Any, org: Org, new_parent: Org) -> Org:
     _check_child_kind(new_parent, org.kind)
     old_parent = org.get_parent()
     old_path = org.path
-    org.move(new_parent, "last-child")
+    Org.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
     _repath(old_path, org.path)
     audit_record(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core import access
@@ -219,14 +219,8 @@ def employer_detail(request: HttpRequest, employer_id: int) -> Employer:
     return access.get_employer(request.user, employer_id)
 
 
-class GapQuery(Schema):
-    industry: str = ""
-    min_employees: int | None = None
-    q: str = ""
-
-
 @router.get("/orgs/{code}/gaps", response=list[EmployerOut], tags=["employers"], summary="未建会单位（按职工数降序）")
 @paginate(LimitOffsetPagination)
-def gap_list(request: HttpRequest, code: str, filters: Query[GapQuery]) -> Any:
+def gap_list(request: HttpRequest, code: str, industry: str = "", min_employees: int | None = None, q: str = "") -> Any:
     org = access.get_org(request.user, code)
-    return selectors.gap_list(org, q=filters.q, industry=filters.industry, min_employees=filters.min_employees)
+    return selectors.gap_list(org, q=q, industry=industry, min_employees=min_employees)

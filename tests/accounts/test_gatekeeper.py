@@ -1,0 +1,184 @@
+"""Every URL pattern and API route goes through the gatekeeper (DESIGN.md, security).
+
+The test walks the URL resolver, so a new route is covered the day it is added: it must either
+be listed as public, or answer 403/404 to an account whose scope does not include the object,
+and 403 to a viewer trying to write.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Routes anyone may open (login, the worker's own join and card-check pages).
+PUBLIC = {"login", "logout", "api:openapi-json", "api:openapi-view", "api:api-root"}
+PUBLIC_PREFIXES = ("static/", "media/")
+# URL names whose pages are public by design, matched by prefix (filled by later apps).
+PUBLIC_NAME_PREFIXES: tuple[str, ...] = ("members:public_", "members:join", "members:card_check")
+
+WRITE_METHODS = ("post", "patch", "put", "delete")
+
+
+def walk(patterns: list[Any], prefix: str = "", ns: str = "") -> Iterator[tuple[str, str, list[str]]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            sub_ns = ns
+            if p.namespace:
+                sub_ns = f"{ns}:{p.namespace}" if ns else p.namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), sub_ns)
+        elif isinstance(p, URLPattern):
+            name = f"{ns}:{p.name}" if ns and p.name else (p.name or "")
+            route = prefix + str(p.pattern)
+            yield name, route, list(p.pattern.converters.keys()) if hasattr(p.pattern, "converters") else re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+def all_routes() -> list[tuple[str, str, list[str]]]:
+    routes = []
+    for name, route, _params in walk(get_resolver().url_patterns):
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        routes.append((name, route, params))
+    return routes
+
+
+def fill(route: str, values: dict[str, Any]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key not in values:
+            raise KeyError(key)
+        return str(values[key])
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", sub, route).lstrip("^").rstrip("$")
+
+
+def is_public(name: str, route: str) -> bool:
+    return name in PUBLIC or route.startswith(PUBLIC_PREFIXES) or name.startswith(PUBLIC_NAME_PREFIXES)
+
+
+def object_values(tree: dict[str, Any], *, inside: bool) -> dict[str, dict[str, Any]]:
+    """Path values per URL namespace: objects outside the east township, or inside it."""
+    orgs, emps = tree["orgs"], tree["employers"]
+    org = orgs["T0003"] if inside else orgs["T0006"]
+    employer = emps["甲公司"] if inside else emps["戊公司"]
+    values = {
+        "orgs": {"code": org.code, "pk": employer.pk},
+        "api": {"code": org.code, "employer_id": employer.pk},
+        "": {"code": org.code, "pk": employer.pk},
+    }
+    for hook in EXTRA_VALUES:
+        hook(tree, values, inside)
+    return values
+
+
+# Later apps register functions(tree, values, inside) adding their own path values.
+EXTRA_VALUES: list[Any] = []
+
+# A plausible body for each API write route, so the check reaches the handler (not a 422).
+API_BODIES: dict[str, dict[str, Any]] = {
+    "orgs": {"parent": "{code}", "kind": "grassroots", "name": "新工会", "region_code": "530326"},
+    "orgs/{code}": {"name": "改名"},
+    "orgs/{code}/move": {"parent": "{code}"},
+}
+
+
+def body_for(route: str, values: dict[str, Any]) -> str:
+    key = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.split("api/v1/", 1)[1]).strip("/")
+    body = API_BODIES.get(key, {})
+    return json.dumps({k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()})
+
+
+def request(client: Any, method: str, url: str, route: str, values: dict[str, Any], headers: dict[str, str]) -> Any:
+    if route.startswith("api/"):
+        return getattr(client, method)(url, data=body_for(route, values) if method != "get" else None,
+                                       content_type="application/json", **headers)  # fmt: skip
+    return getattr(client, method)(url, **headers)
+
+
+@pytest.mark.django_db
+def test_every_route_is_known() -> None:
+    routes = all_routes()
+    assert len(routes) > 20
+    for name, route, _params in routes:
+        assert name or route.startswith(PUBLIC_PREFIXES), f"route {route} has no name"
+
+
+@pytest.mark.django_db
+def test_township_account_gets_403_or_404_outside_its_township(client: Any, tree: dict[str, Any], api_token: Any) -> None:
+    """east_admin (union admin of 东镇) asks for objects of 西镇: nothing comes back."""
+    client.force_login(tree["users"]["east_admin"])
+    headers = api_token("east_admin")
+    values = object_values(tree, inside=False)
+    checked = 0
+    for name, route, params in all_routes():
+        if is_public(name, route) or not params:
+            continue
+        ns = name.split(":")[0] if ":" in name else ""
+        url = fill(route, values.get(ns, values[""]))
+        answered = []
+        for method in ("get", *WRITE_METHODS):
+            resp = request(client, method, url, route, values.get(ns, values[""]), headers if route.startswith("api/") else {})
+            if resp.status_code == 405:
+                continue
+            answered.append(method)
+            assert resp.status_code in (403, 404), f"{method.upper()} {url} ({name}) → {resp.status_code}"
+        assert answered, f"{url} ({name}) answered no method"
+        checked += 1
+    assert checked >= 15
+
+
+@pytest.mark.django_db
+def test_routes_without_objects_are_scoped_or_guarded(client: Any, tree: dict[str, Any], api_token: Any) -> None:
+    """Lists and home pages: anonymous users are turned away; API needs a token."""
+    for name, route, params in all_routes():
+        if is_public(name, route) or params:
+            continue
+        url = fill(route, {})
+        resp = client.get(url)
+        if route.startswith("api/"):
+            assert resp.status_code == 401, f"GET {url} anonymous → {resp.status_code}"
+            assert resp.json()["code"] == "unauthorized"
+        else:
+            assert resp.status_code in (302, 403, 405), f"GET {url} anonymous → {resp.status_code}"
+            if resp.status_code == 302:
+                assert "/login/" in resp["Location"]
+
+
+@pytest.mark.django_db
+def test_viewer_cannot_write_anything(client: Any, tree: dict[str, Any], api_token: Any) -> None:
+    """A viewer of the county (whole tree in scope) is refused every write, and nothing changes."""
+    from gonghui.core.models import AuditEntry
+    from gonghui.orgs.models import Employer, Org
+
+    client.force_login(tree["users"]["county_viewer"])
+    headers = api_token("county_viewer")
+    before = (AuditEntry.objects.count(), list(Org.objects.values_list("path", "name", "status")), Employer.objects.count())
+    values = object_values(tree, inside=True)
+    writes = 0
+    for name, route, _params in all_routes():
+        if is_public(name, route):
+            continue
+        ns = name.split(":")[0] if ":" in name else ""
+        url = fill(route, values.get(ns, values[""]))
+        for method in WRITE_METHODS:
+            resp = request(client, method, url, route, values.get(ns, values[""]), headers if route.startswith("api/") else {})
+            if resp.status_code == 405 or (resp.status_code == 404 and route.startswith("api/")):
+                continue
+            writes += 1
+            assert resp.status_code == 403, f"{method.upper()} {url} ({name}) as viewer → {resp.status_code}"
+    assert writes >= 10
+    after = (AuditEntry.objects.count(), list(Org.objects.values_list("path", "name", "status")), Employer.objects.count())
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_township_account_sees_its_own_objects(client: Any, tree: dict[str, Any]) -> None:
+    """The converse, so the 404s above are not just a broken page."""
+    client.force_login(tree["users"]["east_admin"])
+    assert client.get("/orgs/T0003/").status_code == 200
+    assert client.get(f"/employers/{tree['employers']['甲公司'].pk}/").status_code == 200
+    assert client.get("/orgs/T0006/").status_code == 404
+    assert client.get("/orgs/T0001/").status_code == 404
