@@ -1,6 +1,6 @@
 """/api/v1/orgs and /api/v1/employers: the same actions the pages call."""
+# No `from __future__ import annotations` here: django-ninja resolves parameter types at import.
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any

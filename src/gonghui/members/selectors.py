@@ -1,0 +1,168 @@
+"""Reads over the register: search, a member's history, figures for statistics, join pickers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from gonghui.core import ids
+from gonghui.members.actions import id_index, mask_org_name, phone_index
+from gonghui.members.models import (
+    CURRENT_STATUSES, Membership, MembershipEvent, MembershipStatus, Person, Transfer,
+)  # fmt: skip
+from gonghui.orgs.models import BASE_KINDS, JOINT_KINDS, Employer, Org, OrgKind, OrgStatus
+
+
+@dataclass
+class MemberFilters:
+    q: str = ""  # name, member number or form number
+    idp: str = ""  # an ID number or a phone: exact match through the blind index
+    employer: str = ""
+    migrant: str = ""  # "1" / "0" / ""
+    group: str = ""  # 新就业形态 group code, or "any"
+    status: str = "current"  # current / all / one status
+    org: str = ""  # a union code: that subtree only
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def member_search(base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None) -> QuerySet[Membership]:
+    """Memberships of `base` (already scoped) matching the filters, newest first.
+
+    An ID number or phone is never compared in plain text: it is parsed, then matched on the
+    blind index (one indexed equality)."""
+    qs = base
+    if under is not None:
+        qs = qs.filter(org_path__startswith=under.path)
+    if f.status == "current":
+        qs = qs.filter(status__in=CURRENT_STATUSES)
+    elif f.status in MembershipStatus.values:
+        qs = qs.filter(status=f.status)
+    if q := f.q.strip():
+        qs = qs.filter(Q(person__name__contains=q) | Q(member_no=q) | Q(form_no=q))
+    if idp := f.idp.strip():
+        qs = qs.filter(_idp_filter(idp))
+    if emp := f.employer.strip():
+        qs = qs.filter(person__employer_name__contains=emp)
+    if f.migrant in ("1", "0"):
+        qs = qs.filter(person__is_migrant=f.migrant == "1")
+    if f.group == "any":
+        qs = qs.exclude(person__new_employment_group="")
+    elif f.group:
+        qs = qs.filter(person__new_employment_group=f.group)
+    return qs.select_related("person", "org").order_by("-joined_on", "-id")
+
+
+def _idp_filter(raw: str) -> Q:
+    """Q for an ID number or a phone; an unparseable value matches nothing."""
+    try:
+        return Q(person__id_index=id_index(ids.parse_id_number(raw).number))
+    except ids.IdNumberError:
+        pass
+    try:
+        return Q(person__phone_index=phone_index(ids.normalize_phone(raw)))
+    except ids.PhoneError:
+        return Q(pk__in=[])
+
+
+def person_history(person: Person, scope_prefix: str) -> dict[str, Any]:
+    """All memberships and events of a person, both sides of every transfer; unions outside the
+    viewer's scope are shown masked."""
+    memberships = list(person.memberships.select_related("org").order_by("joined_on", "id"))
+    events = list(
+        MembershipEvent.objects.filter(person=person).select_related("from_org", "to_org", "membership__org", "user").order_by("on", "id")
+    )
+    transfers = list(
+        Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-started_at")
+    )
+
+    def shown(org: Org | None) -> str:
+        if org is None:
+            return ""
+        return org.name if org.path.startswith(scope_prefix) else mask_org_name(org.name)
+
+    for m in memberships:
+        m.org_shown = shown(m.org)  # type: ignore[attr-defined]
+        m.in_scope = m.org_path.startswith(scope_prefix)  # type: ignore[attr-defined]
+    for e in events:
+        e.org_shown = shown(e.membership.org)  # type: ignore[attr-defined]
+        e.from_shown = shown(e.from_org)  # type: ignore[attr-defined]
+        e.to_shown = shown(e.to_org)  # type: ignore[attr-defined]
+    for t in transfers:
+        t.from_shown = shown(t.from_org)  # type: ignore[attr-defined]
+        t.to_shown = shown(t.to_org)  # type: ignore[attr-defined]
+        t.in_scope = t.from_path.startswith(scope_prefix) or t.to_path.startswith(scope_prefix)  # type: ignore[attr-defined]
+    return {"memberships": memberships, "events": events, "transfers": [t for t in transfers if t.in_scope]}  # type: ignore[attr-defined]
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def member_stats(org: Org) -> dict[str, Any]:
+    """Register figures of a subtree (DOMAIN.md indicators; denominators *unverified*):
+
+    * members — active memberships. 保留会籍 (retired, unemployed) are counted apart as
+      `retained_members`: they pay no dues and hold no job, so the ACFTU's 会员数 and 入会率 count
+      working members; this is a choice, documented here and in docs/members.md.
+    * membership_rate = members ÷ employees of the employers covered by unions in the subtree;
+      migrant_membership_rate = migrant members ÷ migrant employees of those employers.
+
+    Issue 7 replaces these counts with maintained counters; every membership write goes through
+    members/actions.py, so that is where the counters will hook in.
+    """
+    active = Membership.objects.filter(org_path__startswith=org.path, status=MembershipStatus.ACTIVE)
+    agg = active.aggregate(
+        members=Count("id"),
+        migrant=Count("id", filter=Q(person__is_migrant=True)),
+        female=Count("id", filter=Q(person__gender="F")),
+        new_employment=Count("id", filter=~Q(person__new_employment_group="")),
+    )
+    retained = Membership.objects.filter(org_path__startswith=org.path, status=MembershipStatus.RETAINED).count()
+    emp = Employer.objects.filter(union__path__startswith=org.path).aggregate(e=Sum("employees"), m=Sum("migrant_workers"))
+    employees, migrant_workers = emp["e"] or 0, emp["m"] or 0
+    return {
+        "members": agg["members"],
+        "migrant_members": agg["migrant"],
+        "female_members": agg["female"],
+        "new_employment_members": agg["new_employment"],
+        "retained_members": retained,
+        "unionised_employees": employees,
+        "unionised_migrant_workers": migrant_workers,
+        "membership_rate": rate(agg["members"], employees),
+        "migrant_membership_rate": rate(agg["migrant"], migrant_workers),
+    }
+
+
+def top_federation(org: Org) -> Org:
+    return org if org.depth == 1 else Org.objects.get(path=org.path[: Org.steplen])
+
+
+def area_of(org: Org) -> Org | None:
+    """The township/industry/system/park union a base union sits under."""
+    if org.depth <= 1:
+        return None
+    return Org.objects.filter(path=org.path[: -Org.steplen]).first()
+
+
+def join_areas(root: Org) -> QuerySet[Org]:
+    """Where a worker may say they live or work: the township unions under the federation."""
+    return Org.objects.filter(path__startswith=root.path, kind=OrgKind.TOWNSHIP_UNION, status=OrgStatus.ACTIVE).order_by("path")
+
+
+def joint_unions(root: Org, *, area: Org | None = None) -> dict[str, list[Org]]:
+    """Unions a worker whose employer has no union may join: the joint unions of the chosen area,
+    and the new-employment-form unions of the whole federation."""
+    base = Org.objects.filter(path__startswith=root.path, status=OrgStatus.ACTIVE, kind__in=JOINT_KINDS)
+    joint = base.filter(kind=OrgKind.JOINT_GRASSROOTS)
+    if area is not None:
+        joint = joint.filter(path__startswith=area.path)
+    return {
+        "joint": list(joint.order_by("path")[:200]),
+        "new_employment": list(base.filter(kind=OrgKind.NEW_EMPLOYMENT).order_by("path")),
+    }
+
+
+def base_unions(root: Org) -> QuerySet[Org]:
+    return Org.objects.filter(path__startswith=root.path, status=OrgStatus.ACTIVE, kind__in=BASE_KINDS).order_by("path")
