@@ -81,6 +81,9 @@ def tree(db: Any) -> dict[str, Any]:
         "county_viewer": user("county_viewer", "T0001", Role.VIEWER),
     }
     del east_a, east_joint, west_d, school
+    from gonghui.reports import counters
+
+    counters.rebuild()  # the fixture wrote rows directly; from here on the actions keep counters exact
     return {"orgs": orgs, "employers": emps, "users": users}
 
 

@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.accounts",
     "gonghui.members",
+    "gonghui.rosters",
+    "gonghui.elections",
+    "gonghui.campaigns",
+    "gonghui.care",
+    "gonghui.reports",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", include("gonghui.accounts.urls")),
     path("", include("gonghui.orgs.urls")),
     path("", include("gonghui.members.urls")),
+    path("", include("gonghui.rosters.urls")),
+    path("", include("gonghui.elections.urls")),
+    path("", include("gonghui.campaigns.urls")),
+    path("", include("gonghui.care.urls")),
+    path("", include("gonghui.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

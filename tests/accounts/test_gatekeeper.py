@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Routes anyone may open (login, the worker's own join and card-check pages).
 PUBLIC = {"login", "logout", "api:openapi-json", "api:openapi-view", "api:api-root"}
@@ -45,14 +45,13 @@ def all_routes() -> list[tuple[str, str, list[str]]]:
     return routes
 
 
-def fill(route: str, values: dict[str, Any]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        key = m.group(1)
-        if key not in values:
-            raise KeyError(key)
-        return str(values[key])
-
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", sub, route).lstrip("^").rstrip("$")
+def fill(route: str, values: dict[str, Any], name: str = "") -> str:
+    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    missing = [p for p in params if p not in values]
+    assert not missing, f"{name or route}: add values for {missing} (EXTRA_VALUES)"
+    if name:
+        return reverse(name, kwargs={p: values[p] for p in params})
+    return "/" + route
 
 
 def is_public(name: str, route: str) -> bool:
@@ -68,6 +67,7 @@ def object_values(tree: dict[str, Any], *, inside: bool) -> dict[str, dict[str, 
         "orgs": {"code": org.code, "pk": employer.pk},
         "api": {"code": org.code, "employer_id": employer.pk},
         "": {"code": org.code, "pk": employer.pk},
+        "reports": {"code": org.code, "fmt": "xlsx"},
     }
     for hook in EXTRA_VALUES:
         hook(tree, values, inside)
@@ -117,7 +117,7 @@ def test_township_account_gets_403_or_404_outside_its_township(client: Any, tree
         if is_public(name, route) or not params:
             continue
         ns = name.split(":")[0] if ":" in name else ""
-        url = fill(route, values.get(ns, values[""]))
+        url = fill(route, values.get(ns, values[""]), name)
         answered = []
         for method in ("get", *WRITE_METHODS):
             resp = request(client, method, url, route, values.get(ns, values[""]), headers if route.startswith("api/") else {})
@@ -136,7 +136,7 @@ def test_routes_without_objects_are_scoped_or_guarded(client: Any, tree: dict[st
     for name, route, params in all_routes():
         if is_public(name, route) or params:
             continue
-        url = fill(route, {})
+        url = fill(route, {}, name)
         resp = client.get(url)
         if route.startswith("api/"):
             assert resp.status_code == 401, f"GET {url} anonymous → {resp.status_code}"
@@ -162,7 +162,7 @@ def test_viewer_cannot_write_anything(client: Any, tree: dict[str, Any], api_tok
         if is_public(name, route):
             continue
         ns = name.split(":")[0] if ":" in name else ""
-        url = fill(route, values.get(ns, values[""]))
+        url = fill(route, values.get(ns, values[""]), name)
         for method in WRITE_METHODS:
             resp = request(client, method, url, route, values.get(ns, values[""]), headers if route.startswith("api/") else {})
             if resp.status_code == 405 or (resp.status_code == 404 and route.startswith("api/")):

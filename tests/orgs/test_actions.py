@@ -182,6 +182,9 @@ def test_coverage_rate_uses_the_denominator_setting(tree: dict[str, Any], settin
     assert (stats["coverage_covered"], stats["coverage_denominator"]) == (4, 5)
     assert stats["unionisation_rate"] == 0.8
     settings.GONGHUI_COVERAGE_MIN_EMPLOYEES = 1  # 乙店 (8) now counts too
+    from gonghui.reports import counters
+
+    counters.rebuild()  # the threshold is baked into the counters
     stats = selectors.subtree_stats(org("T0001"))
     assert (stats["coverage_covered"], stats["coverage_denominator"]) == (5, 6)
     west = selectors.subtree_stats(org("T0005"))

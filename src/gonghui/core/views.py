@@ -9,16 +9,15 @@ from django.views.decorators.http import require_GET
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.models import AuditEntry
-from gonghui.orgs import selectors
 
 
 @require_GET
 @access.page(Perm.VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    org = request.user.org
-    stats = selectors.subtree_stats(org)
-    children = selectors.children_with_figures(org)
-    return render(request, "core/home.html", {"org": org, "stats": stats, "children": children})
+    from gonghui.reports.views import _dashboard_context
+
+    ctx = _dashboard_context(request.user.org, request.user)
+    return render(request, "core/home.html", ctx)
 
 
 @require_GET

@@ -15,6 +15,7 @@ from gonghui.core import ids
 from gonghui.core.audit import audit_record, diff, snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.orgs.models import ALLOWED_CHILDREN, Employer, EmployerSurvey, Org, OrgKind, OrgStatus
+from gonghui.reports import counters
 
 ORG_EDITABLE = (
     "name", "short_name", "org_form", "joint_scope", "region_code", "founded_on", "approval_no",
@@ -93,6 +94,7 @@ def org_create(*, user: Any, parent: Org | None, kind: str, name: str, region_co
                 raise ConflictError(_("组织代码 %(code)s 已被使用。") % {"code": code}, code="duplicate_code") from None
     else:  # pragma: no cover - five collisions in a row
         raise ConflictError(_("组织代码分配冲突，请重试。"), code="code_conflict")
+    counters.on_org_created(org)
     audit_record(user=user, action="org.create", obj=org, org_path=org.path, changes={"kind": kind, "parent": parent.code if parent else None})
     return org
 
@@ -143,9 +145,11 @@ def org_move(*, user: Any, org: Org, new_parent: Org) -> Org:
     _check_child_kind(new_parent, org.kind)
     old_parent = org.get_parent()
     old_path = org.path
+    totals = counters.subtree_figures(old_path)
     Org.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
     _repath(old_path, org.path)
+    counters.on_subtree_moved(old_path[: -Org.steplen], new_parent.path, totals)
     audit_record(
         user=user, action="org.move", obj=org, org_path=org.path,
         changes={"parent": [old_parent.code if old_parent else None, new_parent.code]},
@@ -158,6 +162,17 @@ def _end_checks(org: Org) -> None:
         raise ApplicationError(_("顶层总工会不能撤销或合并。"), code="end_root")
     if not org.is_active:
         raise ApplicationError(_("“%(name)s”已撤销或合并。") % {"name": org.name}, code="inactive")
+
+
+def _recover_employers(old: Org, new: Org | None) -> int:
+    """Employers covered by `old` are now covered by `new` (None: 未建会); counters follow."""
+    employers = list(Employer.objects.select_related("union").filter(union=old))
+    for e in employers:
+        counters.on_employer_removed(e)
+        e.union = new
+        counters.on_employer_added(e)
+    Employer.objects.filter(pk__in=[e.pk for e in employers]).update(union=new, updated_at=timezone.now())
+    return len(employers)
 
 
 # Hooks from later apps: functions(org) that raise ApplicationError when an org can't end
@@ -179,14 +194,14 @@ def org_dissolve(*, user: Any, org: Org, on: dt.date | None = None, reason: str 
         )
     for guard in END_GUARDS:
         guard(org)
-    released = list(Employer.objects.filter(union=org).values_list("id", flat=True))
-    Employer.objects.filter(union=org).update(union=None, updated_at=timezone.now())
+    released = _recover_employers(org, None)
     org.status = OrgStatus.DISSOLVED
     org.ended_on = on or timezone.localdate()
     org.save(update_fields=["status", "ended_on", "updated_at"])
+    counters.on_org_ended(org)
     audit_record(
         user=user, action="org.dissolve", obj=org, org_path=org.path,
-        changes={"status": ["active", "dissolved"], "reason": reason, "employers_released": len(released)},
+        changes={"status": ["active", "dissolved"], "reason": reason, "employers_released": released},
     )  # fmt: skip
     return org
 
@@ -214,7 +229,7 @@ def org_merge(*, user: Any, source: Org, target: Org, on: dt.date | None = None)
     for child in list(source.get_children().filter(status=OrgStatus.ACTIVE)):
         org_move(user=user, org=child, new_parent=target)
         moved += 1
-    n_emp = Employer.objects.filter(union=source).update(union=target, updated_at=timezone.now())
+    n_emp = _recover_employers(source, target)
     for hook in MERGE_HOOKS:
         hook(source, target)
     source.refresh_from_db()
@@ -222,6 +237,7 @@ def org_merge(*, user: Any, source: Org, target: Org, on: dt.date | None = None)
     source.merged_into = target
     source.ended_on = on or timezone.localdate()
     source.save(update_fields=["status", "merged_into", "ended_on", "updated_at"])
+    counters.on_org_ended(source)
     audit_record(
         user=user, action="org.merge", obj=source, org_path=source.path,
         changes={"merged_into": target.code, "children_moved": moved, "employers_moved": n_emp},
@@ -256,6 +272,7 @@ def employer_create(*, user: Any, area_org: Org, name: str, region_code: str, un
         name=name, region_code=region_code, province_code=region_code[:2], credit_code=credit,
         area_org=area_org, area_path=area_org.path, union=union, **values,
     )  # fmt: skip
+    counters.on_employer_added(employer)
     audit_record(user=user, action="employer.create", obj=employer, org_path=employer.area_path)
     return employer
 
@@ -275,12 +292,14 @@ def employer_update(*, user: Any, employer: Employer, **fields: Any) -> Employer
     editable = [k for k in fields if k in EMPLOYER_EDITABLE]
     tracked = [*editable, "union_id"]
     before = snapshot(employer, tracked)
+    counters.on_employer_removed(employer)
     for k in editable:
         setattr(employer, k, fields[k])
     if "union" in fields:
         _check_union_for(employer.area_org, fields["union"])
         employer.union = fields["union"]
     changes = diff(employer, before, tracked)
+    counters.on_employer_added(employer)
     if changes:
         employer.save()
         audit_record(user=user, action="employer.update", obj=employer, org_path=employer.area_path, changes=changes)
@@ -311,6 +330,7 @@ def employer_survey_record(
         note=note, surveyed_by=user if getattr(user, "is_authenticated", False) else None, **facts,
     )  # fmt: skip
     if employer.surveyed_on is None or surveyed_on >= employer.surveyed_on:
+        counters.on_employer_removed(employer)
         for k, v in facts.items():
             setattr(employer, k, v)
         employer.operating_status = operating_status
@@ -318,5 +338,6 @@ def employer_survey_record(
         if address:
             employer.address = address
         employer.save()
+        counters.on_employer_added(employer)
     audit_record(user=user, action="employer.survey", obj=employer, org_path=employer.area_path, changes={"surveyed_on": str(surveyed_on), **facts})
     return survey

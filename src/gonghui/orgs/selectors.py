@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
-from gonghui.orgs.models import Employer, Org, OrgKind, OrgStatus
+from gonghui.orgs.models import Employer, Org, OrgStatus
 
 
 def subtree_orgs(org: Org, *, active_only: bool = True) -> QuerySet[Org]:
@@ -25,45 +24,44 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def coverage_denominator(qs: QuerySet[Employer]) -> QuerySet[Employer]:
-    """Employers that should have a union (DOMAIN.md, *unverified*; setting
-    GONGHUI_COVERAGE_MIN_EMPLOYEES, default 25): surveyed, operating, with that many employees."""
-    return qs.filter(
-        surveyed_on__isnull=False,
-        employees__gte=settings.GONGHUI_COVERAGE_MIN_EMPLOYEES,
-    ).exclude(operating_status__in=["closed", "deregistered"])
-
-
 def subtree_stats(org: Org) -> dict[str, Any]:
-    by_kind = dict(subtree_orgs(org).order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    employers = subtree_employers(org)
-    agg = employers.aggregate(
-        employers=Count("id"),
-        unionised=Count("id", filter=Q(union__isnull=False)),
-        employees=Sum("employees"),
-        migrant_workers=Sum("migrant_workers"),
-        surveyed_members=Sum("members"),
-        surveyed_migrant_members=Sum("migrant_members"),
-    )
-    denom = coverage_denominator(employers).aggregate(
-        n=Count("id"), covered=Count("id", filter=Q(union__isnull=False))
-    )
+    """Figures of a subtree, read from the maintained counters (one row; reports/counters.py).
+
+    Employers are counted where they belong: under their union if they have one, else under the
+    area union that surveys them, so children's figures always add up to their parent's.
+    """
+    from gonghui.reports.counters import subtree_figures
+    from gonghui.reports.models import KIND_FIELDS
+
+    c = subtree_figures(org.path)
     return {
         "org": {"code": org.code, "name": org.name},
-        "orgs": sum(by_kind.values()),
-        "orgs_by_kind": {k: by_kind.get(k, 0) for k in OrgKind.values},
-        "township_unions": by_kind.get(OrgKind.TOWNSHIP_UNION, 0),
-        "system_unions": by_kind.get(OrgKind.SYSTEM_UNION, 0),
-        "industry_unions": by_kind.get(OrgKind.INDUSTRY_UNION, 0),
-        "grassroots_unions": sum(by_kind.get(k, 0) for k in (OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT)),
-        "employers": agg["employers"],
-        "unionised_employers": agg["unionised"],
-        "employers_without_union": agg["employers"] - agg["unionised"],
-        "employees": agg["employees"] or 0,
-        "migrant_workers": agg["migrant_workers"] or 0,
-        "coverage_denominator": denom["n"],
-        "coverage_covered": denom["covered"],
-        "unionisation_rate": rate(denom["covered"], denom["n"]),
+        "orgs": c["orgs"],
+        "orgs_by_kind": {k: c[f] for k, f in KIND_FIELDS.items()},
+        "township_unions": c["township_unions"],
+        "system_unions": c["system_unions"],
+        "industry_unions": c["industry_unions"],
+        "grassroots_unions": c["grassroots"] + c["joint_grassroots"] + c["new_employment_unions"],
+        "employers": c["employers"],
+        "employers_surveyed": c["employers_surveyed"],
+        "unionised_employers": c["unionised_employers"],
+        "employers_without_union": c["employers"] - c["unionised_employers"],
+        "employees": c["employees"],
+        "migrant_workers": c["migrant_employees"],
+        "coverage_denominator": c["coverage_denominator"],
+        "coverage_covered": c["coverage_covered"],
+        "unionisation_rate": rate(c["coverage_covered"], c["coverage_denominator"]),
+        # the register (DOMAIN.md indicators; denominators *unverified*, see members.selectors)
+        "members": c["members"],
+        "migrant_members": c["migrant_members"],
+        "female_members": c["female_members"],
+        "new_employment_members": c["new_employment_members"],
+        "retained_members": c["retained_members"],
+        "cards": c["cards"],
+        "unionised_employees": c["unionised_employees"],
+        "unionised_migrant_workers": c["unionised_migrant_employees"],
+        "membership_rate": rate(c["members"], c["unionised_employees"]),
+        "migrant_membership_rate": rate(c["migrant_members"], c["unionised_migrant_employees"]),
     }
 
 

@@ -15,8 +15,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="组织代码（默认：顶层总工会）")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--verify", action="store_true", help="从头重算并与维护的计数比对，有差异则以非零状态退出")
+        parser.add_argument("--rebuild", action="store_true", help="从头重算全部计数（恢复备份或修改口径后）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from gonghui.reports import counters
+
+        if opts["rebuild"]:
+            n = counters.rebuild()
+            self.stderr.write(f"已重算 {n} 个组织的统计计数。Rebuilt counters of {n} orgs.")
+        if opts["verify"]:
+            diffs = counters.verify()
+            if diffs:
+                for d in diffs[:20]:
+                    self.stderr.write(f"  {d['path']} {d['field']}: stored {d['stored']} expected {d['expected']}")
+                raise CommandError(f"统计计数与重算结果有 {len(diffs)} 处不一致。Counters differ from a recount in {len(diffs)} places.")
+            self.stderr.write("统计计数与重算结果一致。counters_exact=true")
         if opts["org"]:
             org = Org.objects.filter(code=opts["org"]).first()
             if org is None:

@@ -1,0 +1,79 @@
+"""Maintained statistics: one row of subtree totals per org (issue 7).
+
+Each row holds the figures of the org *and everything below it*, so a dashboard for any subtree
+reads one row. The rows are changed in the same transaction as the acts that change the figures
+(reports/counters.py, called from the actions — not from signals), and `gonghui stats --verify`
+recounts everything from scratch to prove them exact.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from gonghui.orgs.models import Org
+
+KIND_FIELDS = {
+    "county_federation": "county_federations",
+    "township_union": "township_unions",
+    "industry_union": "industry_unions",
+    "system_union": "system_unions",
+    "park_union": "park_unions",
+    "grassroots": "grassroots",
+    "joint_grassroots": "joint_grassroots",
+    "new_employment": "new_employment_unions",
+}
+ORG_FIELDS = ("orgs", *KIND_FIELDS.values())
+MEMBER_FIELDS = ("members", "migrant_members", "female_members", "new_employment_members", "cards", "retained_members")
+EMPLOYER_FIELDS = (
+    "employers", "employers_surveyed", "unionised_employers", "employees", "migrant_employees",
+    "unionised_employees", "unionised_migrant_employees", "coverage_denominator", "coverage_covered",
+)  # fmt: skip
+FIELDS = (*ORG_FIELDS, *MEMBER_FIELDS, *EMPLOYER_FIELDS)
+
+
+def _counter() -> models.BigIntegerField:
+    return models.BigIntegerField(default=0)
+
+
+class OrgCounter(models.Model):
+    org = models.OneToOneField(Org, primary_key=True, on_delete=models.CASCADE, related_name="counter")
+    path = models.CharField(max_length=255, unique=True)
+    # active orgs in the subtree, by kind
+    orgs = _counter()
+    county_federations = _counter()
+    township_unions = _counter()
+    industry_unions = _counter()
+    system_unions = _counter()
+    park_unions = _counter()
+    grassroots = _counter()
+    joint_grassroots = _counter()
+    new_employment_unions = _counter()
+    # current members (status active) of base unions in the subtree
+    members = _counter()
+    migrant_members = _counter()
+    female_members = _counter()
+    new_employment_members = _counter()
+    cards = _counter()  # current members holding a valid card
+    retained_members = _counter()  # 保留会籍: counted apart from members (see members.selectors)
+    # employers, each counted where it belongs: its union if it has one, else its area union
+    employers = _counter()
+    employers_surveyed = _counter()
+    unionised_employers = _counter()
+    employees = _counter()
+    migrant_employees = _counter()
+    unionised_employees = _counter()
+    unionised_migrant_employees = _counter()
+    # 建会率: employers that should have a union (orgs.selectors.should_have_union) and those that do;
+    # the threshold is a setting, so changing it needs `gonghui stats --rebuild`.
+    coverage_denominator = _counter()
+    coverage_covered = _counter()
+
+    class Meta:
+        verbose_name = "统计计数"
+        verbose_name_plural = "统计计数"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.orgs} orgs, {self.members} members"
+
+    def figures(self) -> dict[str, int]:
+        return {f: getattr(self, f) for f in FIELDS}

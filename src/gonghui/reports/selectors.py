@@ -1,0 +1,122 @@
+"""Reads for dashboards and the annual report. Figures of a subtree come from the maintained
+counters (one row); what counters can't hold (history, groups) is a grouped query over the
+subtree's prefix range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.selectors import rate, subtree_stats
+from gonghui.reports.models import FIELDS, OrgCounter
+
+
+def statistical_year(on: dt.date) -> tuple[dt.date, dt.date]:
+    """The ACFTU's statistical year holding `on`: 1 October – 30 September (DOMAIN.md)."""
+    start_year = on.year if on.month >= 10 else on.year - 1
+    return dt.date(start_year, 10, 1), dt.date(start_year + 1, 9, 30)
+
+
+def same_day_last_year(on: dt.date) -> dt.date:
+    try:
+        return on.replace(year=on.year - 1)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - 1, day=28)
+
+
+def children_figures(org: Org) -> list[dict[str, Any]]:
+    """Each active child with its subtree counters, in tree order: one query."""
+    children = list(org.get_children().filter(status=OrgStatus.ACTIVE).order_by("path"))
+    rows = {r.path: r for r in OrgCounter.objects.filter(path__in=[c.path for c in children])}
+    out = []
+    for c in children:
+        figs = rows[c.path].figures() if c.path in rows else dict.fromkeys(FIELDS, 0)
+        out.append({
+            "code": c.code, "name": c.short_name or c.name, "full_name": c.name, "kind": c.kind,
+            "kind_label": c.get_kind_display(), "has_children": c.numchild > 0, **figs,
+            "unionisation_rate": rate(figs["coverage_covered"], figs["coverage_denominator"]),
+            "membership_rate": rate(figs["members"], figs["unionised_employees"]),
+            "migrant_membership_rate": rate(figs["migrant_members"], figs["unionised_migrant_employees"]),
+        })  # fmt: skip
+    return out
+
+
+def members_at(org: Org, on: dt.date) -> dict[str, int]:
+    """Members of the subtree on a past date (保留会籍 included: the register keeps no date for
+    the switch between working and retained), from the register's join and end dates."""
+    from gonghui.members.models import Membership
+
+    qs = Membership.objects.filter(org_path__startswith=org.path, joined_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    )
+    agg = qs.aggregate(members=Count("id"), migrant=Count("id", filter=Q(person__is_migrant=True)))
+    return {"members": agg["members"], "migrant_members": agg["migrant"]}
+
+
+def members_by_year(org: Org, *, first_year: int = 2005, today: dt.date | None = None) -> list[dict[str, int]]:
+    """Members at each year's end (and today for the current year): joins minus ends, cumulative.
+    Two grouped queries over the subtree, whatever its size in years."""
+    from gonghui.members.models import Membership
+
+    today = today or timezone.localdate()
+    base = Membership.objects.filter(org_path__startswith=org.path).order_by()
+    joins = dict(base.annotate(y=ExtractYear("joined_on")).values("y").annotate(n=Count("id")).values_list("y", "n"))
+    ends = dict(
+        base.filter(ended_on__isnull=False).annotate(y=ExtractYear("ended_on")).values("y").annotate(n=Count("id")).values_list("y", "n")
+    )
+    before = sum(n for y, n in joins.items() if y < first_year) - sum(n for y, n in ends.items() if y < first_year)
+    out, running = [], before
+    for year in range(first_year, today.year + 1):
+        running += joins.get(year, 0) - ends.get(year, 0)
+        out.append({"year": year, "members": running})
+    return out
+
+
+def new_employment_groups(org: Org) -> list[dict[str, Any]]:
+    from gonghui.members import codes
+    from gonghui.members.models import Membership
+
+    rows = (
+        Membership.objects.filter(org_path__startswith=org.path, status="active")
+        .exclude(person__new_employment_group="")
+        .order_by()
+        .values("person__new_employment_group")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [{"code": r["person__new_employment_group"], "name": codes.label(codes.Table.NEW_EMPLOYMENT, r["person__new_employment_group"]),
+             "members": r["n"]} for r in rows]  # fmt: skip
+
+
+def dashboard(org: Org, *, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    stats = subtree_stats(org)
+    year_start, _year_end = statistical_year(today)
+    last_year = same_day_last_year(today)
+    then = members_at(org, last_year)
+    at_year_start = members_at(org, year_start - dt.timedelta(days=1))
+    now = stats["members"] + stats["retained_members"]
+    return {
+        "org": org,
+        "stats": stats,
+        "today": today,
+        "statistical_year": year_start,
+        "compare": {
+            "last_year_date": last_year,
+            "members_last_year": then["members"],
+            "members_now": now,
+            "members_change": now - then["members"],
+            "migrant_last_year": then["migrant_members"],
+            "migrant_change": members_at(org, today)["migrant_members"] - then["migrant_members"],
+            "members_year_start": at_year_start["members"],
+            "members_this_year": now - at_year_start["members"],
+        },
+        "children": children_figures(org),
+        "by_year": members_by_year(org, today=today),
+        "groups": new_employment_groups(org),
+    }
