@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import ids
 from gonghui.core.audit import audit_record, diff, snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
-from gonghui.orgs.models import ALLOWED_CHILDREN, Employer, EmployerSurvey, Org, OrgKind, OrgStatus
+from gonghui.orgs.models import ALLOWED_CHILDREN, FEDERATION_KINDS, Employer, EmployerSurvey, Org, OrgKind, OrgStatus
 from gonghui.reports import counters
 
 ORG_EDITABLE = (
@@ -77,8 +77,8 @@ def org_create(*, user: Any, parent: Org | None, kind: str, name: str, region_co
     fields["credit_code"] = _check_credit_code(fields.get("credit_code", ""))
     if parent is not None:
         _check_child_kind(parent, kind)
-    elif kind != OrgKind.COUNTY_FEDERATION:
-        raise ApplicationError(_("只有县(区)总工会可以作为顶层组织。"), code="kind_not_allowed")
+    elif kind not in FEDERATION_KINDS:
+        raise ApplicationError(_("只有省、市(州)、县(区)总工会可以作为顶层组织。"), code="kind_not_allowed")
     if Org.objects.filter(name=name, status=OrgStatus.ACTIVE).exists():
         raise ConflictError(_("已有同名工会“%(name)s”。") % {"name": name}, code="duplicate_name")
     values = {k: v for k, v in fields.items() if k in ORG_EDITABLE}

@@ -8,6 +8,8 @@ from treebeard.mp_tree import MP_Node
 
 
 class OrgKind(models.TextChoices):
+    PROVINCE_FEDERATION = "province_federation", _("省总工会")
+    CITY_FEDERATION = "city_federation", _("市(州)总工会")
     COUNTY_FEDERATION = "county_federation", _("县(区)总工会")
     TOWNSHIP_UNION = "township_union", _("乡镇(街道)总工会/工会联合会")
     INDUSTRY_UNION = "industry_union", _("产业(行业)工会")
@@ -24,8 +26,11 @@ BASE_KINDS = frozenset({OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS, OrgKind.NE
 JOINT_KINDS = frozenset({OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT})
 
 # Which kinds may sit directly under which: keeps the tree shaped as DOMAIN.md describes.
+FEDERATION_KINDS = frozenset({OrgKind.PROVINCE_FEDERATION, OrgKind.CITY_FEDERATION, OrgKind.COUNTY_FEDERATION})
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
-    OrgKind.COUNTY_FEDERATION: frozenset(OrgKind.values) - {OrgKind.COUNTY_FEDERATION},
+    OrgKind.PROVINCE_FEDERATION: frozenset({OrgKind.CITY_FEDERATION, OrgKind.INDUSTRY_UNION, OrgKind.SYSTEM_UNION}),
+    OrgKind.CITY_FEDERATION: frozenset(OrgKind.values) - {OrgKind.PROVINCE_FEDERATION, OrgKind.CITY_FEDERATION},
+    OrgKind.COUNTY_FEDERATION: frozenset(OrgKind.values) - FEDERATION_KINDS,
     OrgKind.TOWNSHIP_UNION: frozenset({OrgKind.PARK_UNION, OrgKind.INDUSTRY_UNION, *BASE_KINDS}),
     OrgKind.INDUSTRY_UNION: frozenset(BASE_KINDS),
     OrgKind.SYSTEM_UNION: frozenset(BASE_KINDS),

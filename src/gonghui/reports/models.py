@@ -13,6 +13,8 @@ from django.db import models
 from gonghui.orgs.models import Org
 
 KIND_FIELDS = {
+    "province_federation": "province_federations",
+    "city_federation": "city_federations",
     "county_federation": "county_federations",
     "township_union": "township_unions",
     "industry_union": "industry_unions",
@@ -40,6 +42,8 @@ class OrgCounter(models.Model):
     path = models.CharField(max_length=255, unique=True)
     # active orgs in the subtree, by kind
     orgs = _counter()
+    province_federations = _counter()
+    city_federations = _counter()
     county_federations = _counter()
     township_unions = _counter()
     industry_unions = _counter()

@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2017, help="随机种子，相同种子生成相同数据")
         parser.add_argument("--if-empty", action="store_true", help="数据库已有组织时什么也不做（make run 用）")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--orgs", type=int, default=500_000, help="--scale province: 工会组织数")
+        parser.add_argument("--members", type=int, default=10_000_000, help="--scale province: 会员数")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if Org.objects.exists():
@@ -25,15 +27,32 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有组织数据，演示数据只能载入空数据库。The database already holds orgs.")
         if opts["scale"] == "province":
-            raise CommandError("省级规模演示数据尚未实现。--scale province is not available yet.")
+            from gonghui.demo.province import load_province
+
+            result = load_province(seed=opts["seed"], orgs=opts["orgs"], members=opts["members"], log=self.stderr.write)
+            self.stdout.write(json.dumps(result, ensure_ascii=False) if opts["json"] else
+                              f"已载入省级规模演示数据：组织 {result['orgs']} 个，会员 {result['members']} 人，用时 {result['seconds']} 秒。")
+            return
         from gonghui.demo.county import load_county
+        from gonghui.demo.members import load_members
 
         started = time.perf_counter()
         result = load_county(seed=opts["seed"])
+        result["members"] = load_members(seed=opts["seed"])
+        from gonghui.demo.care import load_care
+
+        result["care"] = load_care(seed=opts["seed"])
+        from gonghui.demo.campaigns import load_campaigns
+
+        result["campaigns"] = load_campaigns(seed=opts["seed"])
+        from gonghui.reports.counters import rebuild
+
+        rebuild()  # the demo loads through bulk paths; its statistics counters are counted once at the end
         result["seconds"] = round(time.perf_counter() - started, 2)
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         self.stdout.write(
-            f"已载入会泽县总工会演示数据：组织 {result['orgs']} 个，用人单位 {result['employers']} 家，用时 {result['seconds']} 秒。"
+            f"已载入会泽县总工会演示数据：组织 {result['orgs']} 个，用人单位 {result['employers']} 家，"
+            f"会员 {result['members']['members']} 人（农民工 {result['members']['migrant_members']} 人），用时 {result['seconds']} 秒。"
         )

@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="组织代码（默认：顶层总工会）")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--year", type=int, help="年度：另给出该年的技能培训与帮扶数字（training, assistance）")
         parser.add_argument("--verify", action="store_true", help="从头重算并与维护的计数比对，有差异则以非零状态退出")
         parser.add_argument("--rebuild", action="store_true", help="从头重算全部计数（恢复备份或修改口径后）")
 
@@ -40,6 +41,12 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError("数据库中还没有组织。No orgs yet: run `gonghui demo`.")
         stats = subtree_stats(org)
+        if opts["year"] is not None:
+            if not 2000 <= opts["year"] <= 2100:
+                raise CommandError(f"年度无效：{opts['year']} (year must be 2000–2100)")
+            from gonghui.care.selectors import year_figures
+
+            stats.update(year_figures(org, opts["year"]))
         if opts["json"]:
             self.stdout.write(json.dumps(stats, ensure_ascii=False, default=str))
             return
