@@ -166,3 +166,19 @@ def screenshot(page: Any) -> Any:
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+# Each app registers the path values its routes need in the route-walking gatekeeper test
+# (tests/accounts/test_gatekeeper.py), so that test can run on its own as well as in the suite.
+def _register_gatekeeper_values() -> None:
+    import importlib
+
+    for app in ("members", "campaigns", "care", "elections", "rosters"):
+        try:
+            importlib.import_module(f"tests.{app}.gatekeeper")
+        except ModuleNotFoundError as e:
+            if e.name != f"tests.{app}.gatekeeper":
+                raise
+
+
+_register_gatekeeper_values()

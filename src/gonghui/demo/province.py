@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from gonghui.core import ids, pii
 from gonghui.demo import names
+from gonghui.members.codes import HUKOU_AGRICULTURAL
 from gonghui.orgs.models import Employer, Org, OrgKind
 
 PROVINCE = "53"
@@ -55,7 +56,7 @@ def _write(model: Any, rows: Sequence[dict[str, Any]]) -> None:
                 for r in rows:
                     copy.write_row([r[c] for c in cols])
         else:
-            sql = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+            sql = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608 - quoted identifiers
             cur.executemany(sql, [[r[c] for c in cols] for r in rows])
 
 
@@ -66,7 +67,7 @@ def _drop_indexes(tables: Sequence[str]) -> list[str]:
         return []
     with connection.cursor() as cur:
         marks = ", ".join(["%s"] * len(tables))
-        cur.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})", list(tables))
+        cur.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})", list(tables))  # noqa: S608
         found = cur.fetchall()
         for name, _sql in found:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
@@ -212,7 +213,7 @@ class ProvinceBuilder:
                     "id_masked": ids.mask_id_number(number), "gender": gender, "birth_date": birth,
                     "birthplace_code": county, "province_code": PROVINCE, "ethnicity": "", "phone_cipher": "",
                     "phone_index": "", "phone_masked": "", "education": "", "political_status": "",
-                    "hukou_type": "agricultural" if migrant else "non_agricultural", "is_migrant": migrant,
+                    "hukou_type": HUKOU_AGRICULTURAL if migrant else "nonagri", "is_migrant": migrant,
                     "employment_status": "employed", "new_employment_group": rng.choice(groups) if rng.random() < 0.05 else "",
                     "job": "", "skill_level": "", "is_model_worker": False, "employer_id": None, "employer_name": "",
                     "created_at": self.now, "updated_at": self.now,

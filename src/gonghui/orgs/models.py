@@ -226,3 +226,6 @@ class EmployerSurvey(models.Model):
         verbose_name = _("摸底调查")
         verbose_name_plural = _("摸底调查")
         ordering = ["-surveyed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.surveyed_on}"
