@@ -24,6 +24,9 @@ PAGES = [
     ("county_admin", "/members/", "members"),
     ("county_admin", "/rosters/", "rosters"),
     ("county_admin", "/elections/", "elections"),
+    ("county_admin", "/campaigns/", "campaigns"),
+    ("county_admin", "/care/", "care"),
+    ("county_admin", "/reports/annual/5303260001/", "annual"),
     ("county_admin", "/audit/", "audit"),
 ]
 
