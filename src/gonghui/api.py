@@ -76,9 +76,19 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from gonghui.campaigns.api import router as campaigns_router
+    from gonghui.care.api import router as care_router
+    from gonghui.elections.api import router as elections_router
+    from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
+    from gonghui.rosters.api import router as rosters_router
 
     api.add_router("/", orgs_router)
+    api.add_router("/", campaigns_router)
+    api.add_router("/", care_router)
+    api.add_router("/", members_router)
+    api.add_router("/", elections_router)
+    api.add_router("/", rosters_router)
 
 
 _register_routers()

@@ -21,7 +21,16 @@ class CareConfig(AppConfig):
         )  # fmt: skip
         from gonghui.orgs import actions as org_actions
 
-        for model in (HardshipFile, Assistance, AidProgramme, ProgrammeEntry, TrainingCourse, Trainee, ModelWorkerTitle, ModelWorkerCare):
+        for model in (
+            HardshipFile,
+            Assistance,
+            AidProgramme,
+            ProgrammeEntry,
+            TrainingCourse,
+            Trainee,
+            ModelWorkerTitle,
+            ModelWorkerCare,
+        ):
             if (model, "org_path") not in org_actions.DENORMALISED_PATHS:
                 org_actions.DENORMALISED_PATHS.append((model, "org_path"))
         if actions.org_merge_hook not in org_actions.MERGE_HOOKS:

@@ -36,6 +36,10 @@ class Perm(StrEnum):
     EXPORT = "export"  # download lists
     AUDIT_READ = "audit.read"  # read the audit log
     USER_MANAGE = "user.manage"  # accounts and tokens
+    CAMPAIGN_MANAGE = "campaign.manage"  # campaigns: targets, splits, work groups, supervision notes
+    # 困难职工档案 and the aid given on them (household income, illness, disability): sensitive, so
+    # admins only (the 帮扶中心 sits with the federations); every view is audited (care/).
+    CARE_FILES = "care.files"
 
 
 _ALL = frozenset(Perm)
@@ -47,7 +51,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     "viewer": frozenset({Perm.VIEW}),
 }
 WRITE_PERMS = frozenset(
-    {Perm.ORG_MANAGE, Perm.ORG_RESTRUCTURE, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.REVIEW, Perm.USER_MANAGE}
+    {Perm.ORG_MANAGE, Perm.ORG_RESTRUCTURE, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.REVIEW, Perm.USER_MANAGE, Perm.CARE_FILES,
+     Perm.CAMPAIGN_MANAGE}
 )
 
 

@@ -14,9 +14,11 @@ from gonghui.core.models import AuditEntry
 @require_GET
 @access.page(Perm.VIEW)
 def home(request: HttpRequest) -> HttpResponse:
+    from gonghui.campaigns.selectors import behind_for
     from gonghui.reports.views import _dashboard_context
 
     ctx = _dashboard_context(request.user.org, request.user)
+    ctx["campaign_behind"] = behind_for(request.user)  # units behind time progress (集中行动), empty: nothing shown
     return render(request, "core/home.html", ctx)
 
 

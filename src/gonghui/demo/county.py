@@ -23,7 +23,14 @@ from gonghui.core import ids
 from gonghui.core.audit import audit_record
 from gonghui.demo import names
 from gonghui.orgs.models import (
-    EconomicType, Employer, EmployerSurvey, JointScope, OperatingStatus, Org, OrgForm, OrgKind,
+    EconomicType,
+    Employer,
+    EmployerSurvey,
+    JointScope,
+    OperatingStatus,
+    Org,
+    OrgForm,
+    OrgKind,
 )  # fmt: skip
 
 REGION = "530326"  # 会泽县, 曲靖市, 云南省

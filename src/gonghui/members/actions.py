@@ -1,7 +1,8 @@
 """Every write to the member register: applications, memberships and their status, transfers.
 
 Each action is keyword-only, atomic and audited; pages, the API, the demo and (later) roster
-import and statistics counters all come through here. Rules and their sources:
+import and statistics counters all come through here; each membership write also moves the
+maintained statistics counters (reports/counters.py) in the same transaction. Rules and sources:
 
 * 申请关 (seed 004; 中国工会章程 art. 2): membership starts from the worker's own application —
   a signed paper form or their own phone, with explicit consent — approved by the base union.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,10 +31,24 @@ from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.members import codes
 from gonghui.members.codes import EventType, Reason, Table
 from gonghui.members.models import (
-    CURRENT_STATUSES, OPEN_APPLICATION_STATUSES, Application, ApplicationStatus, Card, CardStatus, Channel, Counter,
-    Membership, MembershipEvent, MembershipStatus, Person, Transfer, TransferSide, TransferStatus,
+    CURRENT_STATUSES,
+    OPEN_APPLICATION_STATUSES,
+    Application,
+    ApplicationStatus,
+    Card,
+    CardStatus,
+    Channel,
+    Counter,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Person,
+    Transfer,
+    TransferSide,
+    TransferStatus,
 )  # fmt: skip
 from gonghui.orgs.models import Employer, Org
+from gonghui.reports import counters
 
 ID_CONTEXT = "id_number"
 PHONE_CONTEXT = "phone"
@@ -224,6 +240,18 @@ def _audit_user(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def has_valid_card(person_id: int) -> bool:
+    return Card.objects.filter(person_id=person_id, status=CardStatus.VALID).exists()
+
+
+def _count_out(m: Membership, person: Person, *, has_card: bool) -> None:
+    """Statistics counters (reports/counters.py): a current membership stops counting."""
+    if m.status == MembershipStatus.ACTIVE:
+        counters.on_member_left(m.org_path, person, has_card=has_card)
+    elif m.status == MembershipStatus.RETAINED:
+        counters.on_retained_left(m.org_path)
+
+
 # --------------------------------------------------------------------------- applications
 
 
@@ -361,6 +389,7 @@ def _membership_open(
             raise already_member_error(user, existing, org=org) from None
         raise
     _event(membership=m, type=event_type, reason=reason, on=joined_on, user=user, from_org=from_org, to_org=org, note=note)
+    counters.on_member_joined(m.org_path, person, has_card=has_valid_card(person.pk))
     return m
 
 
@@ -464,6 +493,7 @@ def person_update(*, user: Any, membership: Membership, name: str, phone: str = 
     """Edit a member's own data; 农民工 may be set by hand (it defaults from the hukou).
     An empty phone keeps the stored one."""
     person = Person.objects.select_for_update().get(pk=membership.person_id)
+    before = SimpleNamespace(is_migrant=person.is_migrant, gender=person.gender, new_employment_group=person.new_employment_group)
     person.name = _clean_name(name)
     if phone.strip():
         p = parse_phone(phone)
@@ -472,6 +502,9 @@ def person_update(*, user: Any, membership: Membership, name: str, phone: str = 
     for k, v in {**cleaned, **_employer_fields(employer, cleaned["employer_name"])}.items():
         setattr(person, k, v)
     person.save()
+    active = Membership.objects.filter(person=person, status=MembershipStatus.ACTIVE).first()
+    if active is not None:
+        counters.on_person_changed(active.org_path, before, person)
     audit_record(user=user, action="person.update", obj=person, org_path=membership.org_path, changes={"membership": membership.pk})
     return person
 
@@ -507,6 +540,13 @@ def membership_change_status(*, user: Any, membership: Membership, change: str, 
     if on < m.joined_on:
         raise ApplicationError(_("日期不能早于入会日期。"), code="date_order", details={"field": "on"})
     before = m.status
+    had_card = has_valid_card(m.person_id)
+    if new_status == MembershipStatus.RETAINED:
+        counters.on_member_retained(m.org_path, m.person, has_card=had_card)
+    elif new_status == MembershipStatus.ACTIVE:
+        counters.on_member_restored(m.org_path, m.person, has_card=had_card)
+    else:
+        _count_out(m, m.person, has_card=had_card)
     m.status = new_status
     fields = ["status", "updated_at"]
     if new_status not in CURRENT_STATUSES:
@@ -582,7 +622,11 @@ def transfer_start(
 
 
 def _transfer_for_answer(transfer: Transfer) -> Transfer:
-    t = Transfer.objects.select_for_update().select_related("person", "from_org", "to_org", "application").get(pk=transfer.pk)
+    t = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("person", "from_org", "to_org", "application")
+        .get(pk=transfer.pk)
+    )
     if t.status != TransferStatus.PENDING:
         raise ApplicationError(_("该接转已处理（%(s)s）。") % {"s": t.get_status_display()}, code="transfer_state")
     return t
@@ -598,6 +642,7 @@ def transfer_accept(*, user: Any, transfer: Transfer, on: dt.date | None = None,
     if old.status not in CURRENT_STATUSES:
         raise ApplicationError(_("转出方会籍已终止，接转无法完成。"), code="membership_state")
     _check_base_org(t.to_org)
+    _count_out(old, t.person, has_card=has_valid_card(old.person_id))
     old.status = MembershipStatus.TRANSFERRED
     old.ended_on = max(on, old.joined_on)
     old.save(update_fields=["status", "ended_on", "updated_at"])
@@ -667,7 +712,9 @@ def org_merge_hook(source: Org, target: Org) -> None:
     工会合并) with the target's next numbers; open applications and pending transfers follow too.
     Runs inside org_merge's transaction."""
     today = timezone.localdate()
-    olds = list(Membership.objects.select_for_update().filter(org=source, status__in=CURRENT_STATUSES).order_by("member_no"))
+    olds = list(
+        Membership.objects.select_for_update().select_related("person").filter(org=source, status__in=CURRENT_STATUSES).order_by("member_no")
+    )
     if olds and target.is_base:
         counter = Counter.objects.select_for_update().filter(org=target, kind=Counter.MEMBER_NO).first()
         if counter is None:
@@ -694,6 +741,14 @@ def org_merge_hook(source: Org, target: Org) -> None:
             events.append(MembershipEvent(person_id=m.person_id, membership=n, org_path=n.org_path, type=EventType.TRANSFER_IN,
                                           reason=Reason.UNION_MERGED, on=today, from_org=source, to_org=target))  # fmt: skip
         MembershipEvent.objects.bulk_create(events)
+        carded = set(Card.objects.filter(person_id__in=[m.person_id for m in olds], status=CardStatus.VALID).values_list("person_id", flat=True))
+        moved: dict[str, dict[str, int]] = {source.path: {}, target.path: {}}
+        for m in olds:
+            deltas = counters.member_deltas(m.person, has_card=m.person_id in carded) if m.status == MembershipStatus.ACTIVE else {"retained_members": 1}
+            for k, v in deltas.items():
+                moved[source.path][k] = moved[source.path].get(k, 0) - v
+                moved[target.path][k] = moved[target.path].get(k, 0) + v
+        counters.bump_many(moved)
         for t in Transfer.objects.filter(from_membership__in=olds, status=TransferStatus.PENDING):
             n = by_person[t.person_id]
             Transfer.objects.filter(pk=t.pk).update(from_membership=n, from_org=target, from_path=target.path)

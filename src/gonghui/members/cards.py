@@ -20,6 +20,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.members.models import Card, CardBatch, CardStatus, Membership, MembershipStatus
 from gonghui.orgs.models import Org
+from gonghui.reports import counters
 
 MAX_BATCH = 5000
 
@@ -63,6 +64,7 @@ def card_batch_issue(*, user: Any, org: Org, membership_ids: list[int] | None = 
             Card.objects.bulk_create(cards, batch_size=1000)
     except IntegrityError:
         raise ConflictError(_("部分会员刚刚已被发证，请刷新后重试。"), code="card_conflict") from None
+    counters.on_card_changed(org.path, len(cards))
     audit_record(user=user, action="card.issue", obj=batch, org_path=org.path, object_repr=f"{org.name} {len(cards)}",
                  changes={"cards": len(cards), "issued_on": str(issued_on)})  # fmt: skip
     return batch
@@ -79,5 +81,8 @@ def card_revoke(*, user: Any, card: Card, reason: str) -> Card:
     c.status = CardStatus.REVOKED
     c.revoked_on = timezone.localdate()
     c.save(update_fields=["status", "revoked_on"])
+    active = Membership.objects.filter(person_id=c.person_id, status=MembershipStatus.ACTIVE).first()
+    if active is not None:
+        counters.on_card_changed(active.org_path, -1)
     audit_record(user=user, action="card.revoke", obj=c, org_path=c.batch.org_path, object_repr=c.card_no, changes={"reason": reason[:200]})
     return c

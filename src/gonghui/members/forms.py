@@ -100,6 +100,7 @@ class PublicJoinForm(PersonFieldsForm):
     sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
     workplace = forms.CharField(label=_("居住或工作地点"), max_length=120, required=False, help_text=_("乡镇（街道）、社区或园区"))
     consent = forms.BooleanField(label=_("我已阅读并同意上述个人信息收集使用说明，本人自愿申请加入工会"))
+    field_order = ["name", "id_number", "phone", "sms_code", "employer", "employer_name", "workplace", "job"]
 
     def __init__(self, *args: Any, sms_required: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -129,7 +130,7 @@ class StatusChangeForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args: Any, reasons: tuple[str, ...], **kwargs: Any):
-        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         names = codes.labels(Table.CHANGE_REASON)
         self.fields["reason"].choices = [(r, names.get(r, r)) for r in reasons]
@@ -175,7 +176,7 @@ class CardIssueForm(forms.Form):
     issued_on = forms.DateField(label=_("发证日期"), widget=DATE)
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
-        kwargs.setdefault("initial", {"issued_on": timezone.localdate()})
+        kwargs["initial"] = {"issued_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = _org_choices(orgs)
 

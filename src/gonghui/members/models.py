@@ -200,6 +200,9 @@ class MembershipEvent(models.Model):
         verbose_name_plural = _("会籍变化")
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.on} {self.type}"
+
     @property
     def type_label(self) -> str:
         return codes.label(codes.Table.CHANGE_TYPE, self.type)
@@ -223,6 +226,9 @@ class Counter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "kind"], name="counter_org_kind_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value}"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -318,6 +324,9 @@ class CardBatch(models.Model):
         verbose_name = _("发证批次")
         verbose_name_plural = _("发证批次")
 
+    def __str__(self) -> str:
+        return f"{self.issued_on} ×{self.size}"
+
 
 class Card(models.Model):
     """会员证 / 会员服务卡. `check_token` is random and goes into the card's QR code; the public check
@@ -338,6 +347,9 @@ class Card(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=Q(status="valid"), name="one_valid_card_per_person"),
         ]
+
+    def __str__(self) -> str:
+        return self.card_no
 
 
 class TransferStatus(models.TextChoices):
@@ -383,6 +395,9 @@ class Transfer(models.Model):
             models.UniqueConstraint(fields=["from_membership"], condition=Q(status="pending"), name="one_pending_transfer_per_membership"),
         ]
 
+    def __str__(self) -> str:
+        return f"接转 #{self.pk}"
+
     @property
     def answering_side(self) -> str:
         return TransferSide.TO if self.initiated_by == TransferSide.FROM else TransferSide.FROM
@@ -397,3 +412,6 @@ class PhoneVerification(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"验证码 #{self.pk}"

@@ -155,24 +155,24 @@ def _card(c: Any, x: float, y: float, card: Card, *, federation: str, url: str, 
         ("发证日期", f"{card.issued_on:%Y年%m月%d日}"),
         ("证　　号", card.card_no),
     ]
-    ty = y + CARD_H - band - 7 * mm
-    text_w = CARD_W - 30 * mm - 20 * mm
+    ty = y + CARD_H - band - 7.5 * mm
+    qr = 24 * mm
+    text_w = CARD_W - 17 * mm - qr - 6 * mm
     for label, value in lines:
+        first = label.startswith("姓")
         c.setFillColor(GREY)
         c.setFont(font, 7.5)
         c.drawString(x + 4 * mm, ty, label)
         c.setFillColor(black)
-        size = 10.5 if label.startswith("姓") else 8
-        c.setFont(font, pdf.fit_size(value, size, text_w))
+        c.setFont(font, pdf.fit_size(value, 12 if first else 8, text_w))
         c.drawString(x + 17 * mm, ty, value)
-        ty -= 7.2 if label.startswith("姓") else 6.4
-        ty -= 0.6 * mm if label.startswith("姓") else 0
-    qr = 24 * mm
+        ty -= 6.6 * mm if first else 5.2 * mm
     pdf.draw_qr(c, url, x + CARD_W - qr - 3 * mm, y + 5.5 * mm, qr)
     c.setFont(font, 5.5)
     c.setFillColor(GREY)
     c.drawCentredString(x + CARD_W - qr / 2 - 3 * mm, y + 3 * mm, "扫码核验")
-    pdf.draw_seal(c, x + CARD_W - qr - 10 * mm, y + 13 * mm, 10.5 * mm, federation, bottom="")
+    # the federation's seal over the issue date, as a stamp would sit (发证关)
+    pdf.draw_seal(c, x + CARD_W - qr - 16 * mm, y + 16 * mm, 10 * mm, federation)
     c.restoreState()
 
 
@@ -230,6 +230,7 @@ def join_poster_pdf(*, org_name: str, federation: str, url: str) -> bytes:
         "收集：姓名、身份证号、手机号等，仅用于会员登记和服务；仅本工会及上级工会经授权人员可查阅。",
         "单位尚未建立工会的，可在页面中选择所在地的联合工会或新就业形态工会。",
     ):
+        c.setFont(font, pdf.fit_size(line, 11, w - 30 * mm))
         c.drawCentredString(w / 2, y, line)
         y -= 7 * mm
     c.setFont(font, 9)

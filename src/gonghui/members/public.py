@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core import ids
@@ -29,11 +30,11 @@ CONSENT_VERSION = "2026-01"
 # What is collected, why, who sees it, how long (个人信息保护法 arts. 14, 17): shown above the form
 # and stored by version with every application.
 CONSENT_ITEMS = [
-    (_("收集哪些信息"), _("姓名、公民身份号码、手机号，以及民族、学历、政治面貌、户籍类型、就业状况、工作单位、工种等。性别和出生日期由身份证号得出。")),
-    (_("为什么收集"), _("用于会员实名登记（一人一个会籍）、发放会员证、会员关系接转，以及工会为会员提供的帮扶、培训等服务。")),
-    (_("谁能看到"), _("仅您申请加入的工会及其上级工会经授权的工作人员。列表中身份证号和手机号均脱敏显示，查看完整号码须经授权并留痕。不向任何单位或个人提供。")),
-    (_("如何保护"), _("身份证号和手机号加密存储；手机号仅用于验证和联系您。")),
-    (_("保存多久"), _("会籍存续期间及法律法规要求的期限；退会后可申请删除非必要信息。")),
+    (gettext_lazy("收集哪些信息"), gettext_lazy("姓名、公民身份号码、手机号，以及民族、学历、政治面貌、户籍类型、就业状况、工作单位、工种等。性别和出生日期由身份证号得出。")),
+    (gettext_lazy("为什么收集"), gettext_lazy("用于会员实名登记（一人一个会籍）、发放会员证、会员关系接转，以及工会为会员提供的帮扶、培训等服务。")),
+    (gettext_lazy("谁能看到"), gettext_lazy("仅您申请加入的工会及其上级工会经授权的工作人员。列表中身份证号和手机号均脱敏显示，查看完整号码须经授权并留痕。不向任何单位或个人提供。")),
+    (gettext_lazy("如何保护"), gettext_lazy("身份证号和手机号加密存储；手机号仅用于验证和联系您。")),
+    (gettext_lazy("保存多久"), gettext_lazy("会籍存续期间及法律法规要求的期限；退会后可申请删除非必要信息。")),
 ]
 
 

@@ -10,7 +10,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from gonghui.core import ids
 from gonghui.members.actions import id_index, mask_org_name, phone_index
 from gonghui.members.models import (
-    CURRENT_STATUSES, Membership, MembershipEvent, MembershipStatus, Person, Transfer,
+    CURRENT_STATUSES,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Person,
+    Transfer,
 )  # fmt: skip
 from gonghui.orgs.models import BASE_KINDS, JOINT_KINDS, Employer, Org, OrgKind, OrgStatus
 

@@ -32,9 +32,9 @@ urlpatterns = [
     path("members/transfers/<int:pk>/accept/", views.transfer_accept, name="transfer_accept"),
     path("members/transfers/<int:pk>/reject/", views.transfer_reject, name="transfer_reject"),
     path("members/transfers/<int:pk>/cancel/", views.transfer_cancel, name="transfer_cancel"),
-    path("members/join-codes/", views.join_codes, name="join_codes"),
-    path("members/join-codes/<str:code>.png", views.join_qr, name="join_qr"),
-    path("members/join-codes/<str:code>.pdf", views.join_poster, name="join_poster"),
+    path("members/join-codes/", views.qr_codes, name="qr_codes"),
+    path("members/join-codes/<str:code>.png", views.qr_png, name="qr_png"),
+    path("members/join-codes/<str:code>.pdf", views.qr_poster, name="qr_poster"),
     # public (no login)
     path("join/status/<str:token>/", public.join_status, name="join_status"),
     path("join/<str:code>/", public.join, name="join"),

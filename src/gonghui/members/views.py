@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -19,10 +18,16 @@ from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
 from gonghui.core.sheets import xlsx_response
-from gonghui.members import actions, cards, exports, forms, pdfs, scope, selectors
+from gonghui.members import actions, cards, codes, exports, forms, pdfs, scope, selectors
 from gonghui.members.codes import Table
 from gonghui.members.models import (
-    Application, ApplicationStatus, Card, CardStatus, Membership, MembershipStatus, TransferSide, TransferStatus,
+    ApplicationStatus,
+    Card,
+    CardStatus,
+    Membership,
+    MembershipStatus,
+    TransferSide,
+    TransferStatus,
 )  # fmt: skip
 from gonghui.members.public import check_url, join_url
 from gonghui.orgs.models import BASE_KINDS, Employer, Org, OrgStatus
@@ -31,7 +36,7 @@ PAGE_SIZES = (10, 20, 50, 100)
 
 
 def _per_page(request: HttpRequest, default: int = 50) -> int:
-    raw = request.GET.get("per") or request.POST.get("per") or ""
+    raw = request.GET.get("per") or ""
     return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else default
 
 
@@ -56,12 +61,16 @@ def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 # --- members ------------------------------------------------------------------------------
 
 
+IDP_HEADER = "X-Idp"
+
+
 def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
-    src = request.POST if request.method == "POST" else request.GET
+    src = request.GET
     f = selectors.MemberFilters(**{k: src.get(k, "").strip() for k in ("q", "employer", "migrant", "group", "org")})
     f.status = src.get("status", "current").strip() or "current"
-    # An ID number or phone is searched only from a POST body, so it never lands in a URL or log.
-    f.idp = request.POST.get("idp", "").strip() if request.method == "POST" else ""
+    # An ID number or phone travels in a request header (the page's htmx sends it), never in the
+    # URL, so it stays out of browser history and access logs; a value in the query string is ignored.
+    f.idp = request.headers.get(IDP_HEADER, "").strip()
     return f
 
 
@@ -71,19 +80,17 @@ def _member_queryset(request: HttpRequest, f: selectors.MemberFilters) -> QueryS
     return qs.annotate(has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID)))
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @access.page(Perm.VIEW)
 def member_list(request: HttpRequest) -> HttpResponse:
-    """Search in scope. POST is a read here: it carries the ID/phone field out of the URL."""
+    """Search in scope: name, number, employer, flags; an ID number or phone exactly (blind index)."""
     f = _member_filters(request)
     qs = _member_queryset(request, f)
-    src = request.POST if request.method == "POST" else request.GET
-    page = Paginator(qs, _per_page(request)).get_page(src.get("page"))
-    from gonghui.members import codes
-
+    per = _per_page(request)
+    page = Paginator(qs, per).get_page(request.GET.get("page"))
     ctx = {
         "page": page, "f": f, "statuses": MembershipStatus.choices, "groups": codes.choices(Table.NEW_EMPLOYMENT),
-        "group_labels": codes.labels(Table.NEW_EMPLOYMENT), "orgs": _base_orgs(request.user), "per": _per_page(request),
+        "orgs": _base_orgs(request.user), "per": per,
     }  # fmt: skip
     if request.htmx:
         return render(request, "members/list.html#rows", ctx)
@@ -554,7 +561,7 @@ def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.VIEW)
-def join_codes(request: HttpRequest) -> HttpResponse:
+def qr_codes(request: HttpRequest) -> HttpResponse:
     """Every base union in scope with its join link, QR code and poster (扫码入会)."""
     qs = _base_orgs(request.user)
     if q := request.GET.get("q", "").strip():
@@ -563,12 +570,12 @@ def join_codes(request: HttpRequest) -> HttpResponse:
     for o in page:
         o.join_url = join_url(request, o.code)
     root = selectors.top_federation(request.user.org)
-    return render(request, "members/join_codes.html", {"page": page, "q": q, "root_url": join_url(request, root.code), "root": root})
+    return render(request, "members/qr_codes.html", {"page": page, "q": q, "root_url": join_url(request, root.code), "root": root})
 
 
 @require_GET
 @access.page(Perm.VIEW)
-def join_qr(request: HttpRequest, code: str) -> HttpResponse:
+def qr_png(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code)
     from gonghui.core.pdf import qr_png
 
@@ -579,7 +586,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.VIEW)
-def join_poster(request: HttpRequest, code: str) -> HttpResponse:
+def qr_poster(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code)
     data = pdfs.join_poster_pdf(org_name=org.name, federation=_federation(org), url=join_url(request, org.code))
     resp = HttpResponse(data, content_type="application/pdf")

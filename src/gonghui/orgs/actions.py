@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from gonghui.core import ids
 from gonghui.core.audit import audit_record, diff, snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
-from gonghui.orgs.models import ALLOWED_CHILDREN, FEDERATION_KINDS, Employer, EmployerSurvey, Org, OrgKind, OrgStatus
+from gonghui.orgs.models import (
+    ALLOWED_CHILDREN,
+    FEDERATION_KINDS,
+    Employer,
+    EmployerSurvey,
+    Org,
+    OrgKind,
+    OrgStatus,
+)
 from gonghui.reports import counters
 
 ORG_EDITABLE = (

@@ -6,7 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs.models import (
-    ALLOWED_CHILDREN, EconomicType, Industry, JointScope, OperatingStatus, Org, OrgForm, OrgKind, OrgStatus,
+    ALLOWED_CHILDREN,
+    EconomicType,
+    Industry,
+    JointScope,
+    OperatingStatus,
+    Org,
+    OrgForm,
+    OrgKind,
+    OrgStatus,
 )  # fmt: skip
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

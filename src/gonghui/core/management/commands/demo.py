@@ -45,6 +45,9 @@ class Command(BaseCommand):
         from gonghui.demo.campaigns import load_campaigns
 
         result["campaigns"] = load_campaigns(seed=opts["seed"])
+        from gonghui.demo.elections import load_elections
+
+        result["elections"] = load_elections(seed=opts["seed"])
         from gonghui.reports.counters import rebuild
 
         rebuild()  # the demo loads through bulk paths; its statistics counters are counted once at the end

@@ -1,0 +1,453 @@
+"""Progress, live from the register: nothing is typed in that the register knows.
+
+What each measure counts, in a unit's subtree (memberships sit on base unions; their `org_path`
+makes a subtree one prefix range):
+
+* members (新增会员（净增）) — net growth of active members in the period, from the history of
+  会籍变化: +1 for 入会, 转入, 恢复会籍; −1 for 转出, 保留会籍, 退会, 除名 (seed 000 "净增").
+  The same signed sum up to a date gives the baseline, so baseline + done = members at the end.
+  A transfer between two units of the campaign is −1 for one and +1 for the other, 0 overall.
+* migrant_members (新增农民工会员（净增）) — the same, for persons marked 农民工 (Person.is_migrant).
+* unions (新建基层工会) — base unions (基层工会, 联合基层工会, 新就业形态工会) founded (建会时间) in the
+  period, counted as formed (a later dissolution does not undo a formation). Baseline: base unions
+  existing at the baseline date.
+* real_name (实名登记完整的新会员) — members who joined (入会) in the period with a complete
+  real-name record; baseline: members with complete records at the baseline date.
+
+A complete real-name record (实名制, seed 000 "新增农民工会员全部实名登记"; seed 004 档案关) has:
+姓名, 公民身份号码, 手机号, 工作单位, 户籍类型 (which decides 农民工) and 登记表编号. Every campaign
+also shows the share of its new members (入会 in the period) whose record is complete.
+
+Queries: one grouped query per page for the figures of every base union under the page's unit,
+rolled up to every level in Python (paths are prefixes); one for the daily trend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Greatest, Substr
+from django.utils import timezone
+
+from gonghui.campaigns import arithmetic as ar
+from gonghui.campaigns.models import Allocation, Campaign, Measure, SplitMethod, SupervisionNote, WorkGroup
+from gonghui.members.codes import EventType
+from gonghui.members.models import MembershipEvent
+from gonghui.orgs.models import BASE_KINDS, Employer, Org, OrgStatus
+
+PLUS = (EventType.JOIN, EventType.TRANSFER_IN, EventType.RESTORE)
+MINUS = (EventType.TRANSFER_OUT, EventType.RETAIN, EventType.LEAVE, EventType.EXPEL)
+REAL_NAME_FIELDS = ("姓名", "公民身份号码", "手机号", "工作单位", "户籍类型", "登记表编号")
+
+
+def complete_q(person: str = "person__", membership: str = "membership__") -> Q:
+    """A complete real-name record, as a filter on a query that reaches Person and Membership."""
+    return (
+        ~Q(**{f"{person}name": ""})
+        & ~Q(**{f"{person}id_index": ""})
+        & ~Q(**{f"{person}phone_index": ""})
+        & (Q(**{f"{person}employer__isnull": False}) | ~Q(**{f"{person}employer_name": ""}))
+        & ~Q(**{f"{person}hukou_type": ""})
+        & ~Q(**{f"{membership}form_no": ""})
+    )
+
+
+def _signed() -> Case:
+    return Case(
+        When(type__in=PLUS, then=Value(1)),
+        When(type__in=MINUS, then=Value(-1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _events(measure: str, prefix: str) -> QuerySet[MembershipEvent]:
+    qs = MembershipEvent.objects.filter(org_path__startswith=prefix)
+    if measure == Measure.MIGRANT_MEMBERS:
+        qs = qs.filter(person__is_migrant=True)
+    elif measure == Measure.REAL_NAME:
+        qs = qs.filter(complete_q())
+    return qs
+
+
+def _base_unions(prefix: str) -> QuerySet[Org]:
+    return Org.objects.filter(path__startswith=prefix, kind__in=BASE_KINDS)
+
+
+# --- figures per base union, rolled up ----------------------------------------------------
+
+
+@dataclass
+class Figures:
+    done: int = 0
+    joins: int = 0  # 入会 in the period (new members), for the real-name share
+    complete: int = 0  # of those, with a complete real-name record
+
+    def add(self, other: Figures) -> None:
+        self.done += other.done
+        self.joins += other.joins
+        self.complete += other.complete
+
+
+def period_figures(measure: str, prefix: str, start: dt.date, until: dt.date) -> dict[str, Figures]:
+    """Figures of the period per base-union path under `prefix` (one grouped query)."""
+    if until < start:
+        return {}
+    if measure == Measure.UNIONS:
+        rows = (
+            _base_unions(prefix).filter(founded_on__gte=start, founded_on__lte=until)
+            .order_by().values("path").annotate(n=Count("id")).values_list("path", "n")
+        )  # fmt: skip
+        return {p: Figures(done=n) for p, n in rows}
+    qs = MembershipEvent.objects.filter(org_path__startswith=prefix, on__gte=start, on__lte=until)
+    if measure == Measure.MIGRANT_MEMBERS:
+        qs = qs.filter(person__is_migrant=True)
+    join = Q(type=EventType.JOIN)
+    rows = (
+        qs.order_by().values("org_path")
+        .annotate(net=Sum(_signed()), joins=Count("id", filter=join), complete=Count("id", filter=join & complete_q()))
+        .values_list("org_path", "net", "joins", "complete")
+    )  # fmt: skip
+    out = {}
+    for path, net, joins, complete in rows:
+        done = complete if measure == Measure.REAL_NAME else (net or 0)
+        out[path] = Figures(done=done, joins=joins, complete=complete)
+    return out
+
+
+def baseline_figures(measure: str, prefix: str, on: dt.date) -> dict[str, int]:
+    """The measure's stock at the end of day `on`, per base-union path (one grouped query)."""
+    if measure == Measure.UNIONS:
+        rows = (
+            _base_unions(prefix).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=on))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+            .order_by().values("path").annotate(n=Count("id")).values_list("path", "n")
+        )  # fmt: skip
+        return dict(rows)
+    rows = (
+        _events(measure, prefix)
+        .filter(on__lte=on)
+        .order_by()
+        .values("org_path")
+        .annotate(n=Sum(_signed()))
+        .values_list("org_path", "n")
+    )
+    return {p: n or 0 for p, n in rows}
+
+
+def rollup(rows: dict[str, Any], top: str) -> dict[str, Any]:
+    """Sum per-path values into every prefix from `top` down (paths grow by Org.steplen)."""
+    step = Org.steplen
+    out: dict[str, Any] = {}
+    for path, value in rows.items():
+        for k in range(len(top), len(path) + 1, step):
+            prefix = path[:k]
+            if isinstance(value, Figures):
+                out.setdefault(prefix, Figures()).add(value)
+            else:
+                out[prefix] = out.get(prefix, 0) + value
+    return out
+
+
+def baseline_total(measure: str, org: Org, on: dt.date) -> int:
+    return max(0, sum(baseline_figures(measure, org.path, on).values()))
+
+
+def baselines_of(measure: str, orgs: Iterable[Org], under: Org, on: dt.date) -> dict[int, int]:
+    totals = rollup(baseline_figures(measure, under.path, on), under.path)
+    return {o.pk: max(0, totals.get(o.path, 0)) for o in orgs}
+
+
+def potentials_of(measure: str, children: list[Org], parent: Org) -> dict[int, int]:
+    """Room to grow per child, from the employer survey (摸底, 六个掌握):
+
+    * migrant members: migrant workers not yet members (农民工数 − 农民工会员数);
+    * members and real-name: employees not yet members (职工数 − 会员数);
+    * unions: employers without a union that should have one (GONGHUI_COVERAGE_MIN_EMPLOYEES).
+
+    An employer counts for the child whose area (属地) holds it, else the child whose union covers it.
+    """
+    width = (parent.depth + 1) * Org.steplen
+    if measure == Measure.MIGRANT_MEMBERS:
+        value: Any = Sum(Greatest(F("migrant_workers") - F("migrant_members"), Value(0)))
+    elif measure == Measure.UNIONS:
+        value = Count("id")
+    else:
+        value = Sum(Greatest(F("employees") - F("members"), Value(0)))
+    base = Employer.objects.filter(surveyed_on__isnull=False).exclude(
+        operating_status__in=["closed", "deregistered"]
+    )
+    if measure == Measure.UNIONS:
+        base = base.filter(union__isnull=True, employees__gte=settings.GONGHUI_COVERAGE_MIN_EMPLOYEES)
+    by_area = (
+        base.filter(area_path__startswith=parent.path).exclude(area_path=parent.path)
+        .order_by().annotate(prefix=Substr("area_path", 1, width)).values("prefix").annotate(v=value).values_list("prefix", "v")
+    )  # fmt: skip
+    out: dict[str, int] = defaultdict(int)
+    for prefix, v in by_area:
+        out[prefix] += v or 0
+    if measure != Measure.UNIONS:
+        by_union = (
+            base.filter(union__path__startswith=parent.path).exclude(union__path=parent.path)
+            .filter(Q(area_path=parent.path) | ~Q(area_path__startswith=parent.path))
+            .order_by().annotate(prefix=Substr("union__path", 1, width)).values("prefix").annotate(v=value)
+            .values_list("prefix", "v")
+        )  # fmt: skip
+        for prefix, v in by_union:
+            out[prefix] += v or 0
+    return {c.pk: max(0, out.get(c.path, 0)) for c in children}
+
+
+# --- the board: a unit, its children, its groups -------------------------------------------
+
+
+@dataclass
+class Unit:
+    org: Org
+    target: int | None
+    done: int
+    joins: int
+    complete: int
+    time: Fraction
+    margin: Any
+    baseline: int | None = None
+    allocation: Allocation | None = None
+    rank: int | None = None
+    group: WorkGroup | None = None
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return ar.completion(self.done, self.target)
+
+    @property
+    def pct(self) -> float | None:
+        return ar.percent(self.ratio)
+
+    @property
+    def behind(self) -> bool:
+        return ar.is_behind(self.done, self.target, self.time, self.margin)
+
+    @property
+    def gap(self) -> float:
+        """Percentage points behind time progress (positive: behind)."""
+        r = self.ratio
+        return float((self.time - r) * 100) if r is not None else 0.0
+
+    @property
+    def realname_pct(self) -> float | None:
+        return ar.percent(Fraction(self.complete, self.joins)) if self.joins else None
+
+    @property
+    def is_split(self) -> bool:
+        return bool(self.allocation and self.allocation.split_method)
+
+    @property
+    def remaining(self) -> int | None:
+        return max(0, self.target - self.done) if self.target is not None else None
+
+
+@dataclass
+class Group:
+    group: WorkGroup
+    units: list[Unit]
+    time: Fraction
+    margin: Any
+
+    @property
+    def target(self) -> int:
+        return sum(u.target or 0 for u in self.units)
+
+    @property
+    def done(self) -> int:
+        return sum(u.done for u in self.units)
+
+    @property
+    def pct(self) -> float | None:
+        return ar.percent(ar.completion(self.done, self.target))
+
+    @property
+    def behind(self) -> bool:
+        return ar.is_behind(self.done, self.target, self.time, self.margin)
+
+    @property
+    def behind_units(self) -> list[Unit]:
+        return [u for u in self.units if u.behind]
+
+
+@dataclass
+class Board:
+    campaign: Campaign
+    on: dt.date
+    time: Fraction
+    root: Unit
+    children: list[Unit]
+    units: dict[str, Unit] = field(default_factory=dict)  # every allocated unit under the root, by path
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def time_pct(self) -> float:
+        return ar.percent(self.time) or 0.0
+
+    @property
+    def until(self) -> dt.date:
+        return min(self.campaign.ends_on, self.on)
+
+    @property
+    def behind(self) -> list[Unit]:
+        return sorted((u for u in self.units.values() if u.behind), key=lambda u: (-u.gap, u.org.path))
+
+    @property
+    def finished(self) -> bool:
+        return self.on >= self.campaign.ends_on
+
+    @property
+    def started(self) -> bool:
+        return self.on >= self.campaign.starts_on
+
+
+def board(
+    campaign: Campaign, *, root: Org | None = None, on: dt.date | None = None, with_groups: bool = True
+) -> Board:
+    """Everything a campaign page shows for one unit: its own progress, its children's (ranked),
+    and every allocated unit below it (for groups and behind lists)."""
+    root = root or campaign.org
+    on = on or timezone.localdate()
+    time = ar.time_progress(campaign.starts_on, campaign.ends_on, on)
+    until = min(campaign.ends_on, on)
+    margin = campaign.behind_margin
+    allocations = {
+        a.org_path: a
+        for a in Allocation.objects.filter(campaign=campaign, org_path__startswith=root.path).select_related(
+            "org", "split_by"
+        )
+    }
+    figures = rollup(period_figures(campaign.measure, root.path, campaign.starts_on, until), root.path)
+
+    def unit(org: Org) -> Unit:
+        a = allocations.get(org.path)
+        f = figures.get(org.path) or Figures()
+        return Unit(org=org, target=a.target if a else None, done=f.done, joins=f.joins, complete=f.complete, time=time,
+                    margin=margin, baseline=a.baseline if a else None, allocation=a)  # fmt: skip
+
+    units = {path: unit(a.org) for path, a in allocations.items()}
+    top = units.get(root.path) or unit(root)
+    child_orgs = {
+        o.path: o
+        for o in Org.objects.filter(path__startswith=root.path, depth=root.depth + 1, status=OrgStatus.ACTIVE)
+    }
+    for path, a in allocations.items():
+        if a.org.depth == root.depth + 1:
+            child_orgs.setdefault(path, a.org)
+    children = [units.get(p) or unit(o) for p, o in sorted(child_orgs.items())]
+    for u, r in zip(children, ar.competition_rank([u.ratio for u in children]), strict=True):
+        u.rank = r
+    result = Board(campaign=campaign, on=on, time=time, root=top, children=children, units=units)
+    if with_groups and root.pk == campaign.org_id:
+        result.groups = _groups(campaign, units, unit, time)
+    return result
+
+
+def _groups(campaign: Campaign, units: dict[str, Unit], make: Any, time: Fraction) -> list[Group]:
+    out = []
+    for g in WorkGroup.objects.filter(campaign=campaign).prefetch_related("units__org"):
+        members = []
+        for gu in sorted(g.units.all(), key=lambda x: x.org.path):
+            u = units.get(gu.org.path) or make(gu.org)
+            u.group = g
+            members.append(u)
+        out.append(Group(group=g, units=members, time=time, margin=campaign.behind_margin))
+    return out
+
+
+def trend(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> dict[str, list[Any]]:
+    """Daily cumulative progress of `root` from the start to today (or the end), with the
+    序时 line (the target × time progress of each day) — one grouped query."""
+    on = on or timezone.localdate()
+    until = min(campaign.ends_on, on)
+    if until < campaign.starts_on:
+        return {"dates": [], "done": [], "plan": []}
+    target = Allocation.objects.filter(campaign=campaign, org=root).values_list("target", flat=True).first()
+    if campaign.measure == Measure.UNIONS:
+        per_day = dict(
+            _base_unions(root.path).filter(founded_on__gte=campaign.starts_on, founded_on__lte=until)
+            .order_by().values("founded_on").annotate(n=Count("id")).values_list("founded_on", "n")
+        )  # fmt: skip
+    else:
+        qs = MembershipEvent.objects.filter(
+            org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until
+        )
+        if campaign.measure == Measure.MIGRANT_MEMBERS:
+            qs = qs.filter(person__is_migrant=True)
+        if campaign.measure == Measure.REAL_NAME:
+            value: Any = Count("id", filter=Q(type=EventType.JOIN) & complete_q())
+        else:
+            value = Sum(_signed())
+        per_day = dict(qs.order_by().values("on").annotate(n=value).values_list("on", "n"))
+    dates, done, plan = [], [], []
+    total = 0
+    day = campaign.starts_on
+    while day <= until:
+        total += per_day.get(day) or 0
+        dates.append(day.isoformat())
+        done.append(total)
+        if target is not None:
+            plan.append(round(float(target * ar.time_progress(campaign.starts_on, campaign.ends_on, day)), 1))
+        day += dt.timedelta(days=1)
+    return {"dates": dates, "done": done, "plan": plan}
+
+
+def root_done(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> int:
+    """The unit's total only (one aggregate query): for lists."""
+    on = on or timezone.localdate()
+    figures = period_figures(campaign.measure, root.path, campaign.starts_on, min(campaign.ends_on, on))
+    return sum(f.done for f in figures.values())
+
+
+def notes_under(campaign: Campaign, root: Org) -> QuerySet[SupervisionNote]:
+    return SupervisionNote.objects.filter(campaign=campaign, org_path__startswith=root.path).select_related(
+        "org", "group", "written_by"
+    )
+
+
+def split_choices_help() -> dict[str, str]:
+    return {m.value: str(m.label) for m in SplitMethod}
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+def campaigns_for(scope: str) -> QuerySet[Campaign]:
+    """Campaigns a user with scope path `scope` sees: those run inside the scope, and those run
+    above it (the user sees their own part)."""
+    above = [scope[:k] for k in range(Org.steplen, len(scope) + 1, Org.steplen)]
+    return Campaign.objects.filter(Q(org_path__startswith=scope) | Q(org_path__in=above)).select_related(
+        "org"
+    )
+
+
+def behind_for(user: Any, *, on: dt.date | None = None, limit: int = 8) -> list[dict[str, Any]]:
+    """The home page's list: for each running campaign the user sees, the units in the user's
+    scope that are behind time progress, furthest behind first."""
+    from gonghui.core import access
+
+    if not access.has_perm(user, access.Perm.VIEW):
+        return []
+    scope = access.scope_path(user)
+    on = on or timezone.localdate()
+    out = []
+    for c in campaigns_for(scope).filter(starts_on__lte=on, ends_on__gte=on).order_by("ends_on", "id"):
+        root = c.org if c.org_path.startswith(scope) else user.org
+        b = board(c, root=root, on=on, with_groups=False)
+        behind = sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))  # the nearest levels first
+        if behind:
+            out.append(
+                {"campaign": c, "board": b, "units": behind[:limit], "more": max(0, len(behind) - limit)}
+            )
+    return out

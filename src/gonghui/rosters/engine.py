@@ -1,0 +1,518 @@
+"""Writing a roster into the member register, batch by batch (the database half of an import).
+
+The rules are the register's own (members/actions.py), applied to thousands of rows at a time:
+
+* one current membership per person in the whole system (DOMAIN.md): someone who is a member of
+  another union is refused, with the message `members.actions.already_member_error` gives (the
+  union named when the user may see it, masked otherwise, pointing to a transfer, 会员关系接转);
+* someone already a member of the union the row is for is updated or skipped, as the user chose;
+* a former member (left, transferred, expelled) keeps their person record, refreshed, and joins
+  again with a new membership — as `members.actions._person_upsert` does;
+* 会员编号 come from the union's counter row, locked with SELECT … FOR UPDATE and moved on by the
+  whole batch at once: unique and gap-free, rolled back with the batch if it fails;
+* every new membership gets its 入会 event (MembershipEvent), an open application of the same
+  person to the same union is closed as approved, the statistics counters move with the batch.
+
+Each batch is one transaction together with the job's counters and resume point: a crash at any
+moment leaves whole batches only, and the counters say exactly what was saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from gonghui.core.audit import audit_record
+from gonghui.members import actions as member_actions
+from gonghui.members.codes import HUKOU_AGRICULTURAL, EventType, Reason
+from gonghui.members.models import (
+    CURRENT_STATUSES,
+    OPEN_APPLICATION_STATUSES,
+    Application,
+    ApplicationStatus,
+    Card,
+    CardStatus,
+    Channel,
+    Counter,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Person,
+)  # fmt: skip
+from gonghui.orgs.models import Employer, Org
+from gonghui.rosters.models import ImportJob, Mode
+from gonghui.rosters.pipeline import Batch, Prep
+
+LOOKUP_CHUNK = 500  # keys per IN (...) query: well under every backend's parameter limit
+
+# Person fields a roster may change on an existing person; None in the row keeps the stored value.
+UPDATABLE = (
+    "name", "ethnicity", "education", "political_status", "hukou_type", "is_migrant", "employment_status",
+    "new_employment_group", "job", "skill_level", "is_model_worker", "employer_name", "employer_id",
+    "phone_cipher", "phone_index", "phone_masked",
+)  # fmt: skip
+PERSON_COLUMNS = (
+    "id", "name", "id_cipher", "id_index", "id_masked", "gender", "birth_date", "birthplace_code", "province_code",
+    "ethnicity", "phone_cipher", "phone_index", "phone_masked", "education", "political_status", "hukou_type",
+    "is_migrant", "employment_status", "new_employment_group", "job", "skill_level", "is_model_worker", "employer_id",
+    "employer_name", "created_at", "updated_at",
+)  # fmt: skip
+MEMBERSHIP_COLUMNS = (
+    "id", "person_id", "org_id", "org_path", "province_code", "member_no", "form_no", "joined_on", "status",
+    "ended_on", "channel", "created_at", "updated_at",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "person_id",
+    "membership_id",
+    "org_path",
+    "type",
+    "reason",
+    "on",
+    "from_org_id",
+    "to_org_id",
+    "user_id",
+    "note",
+    "created_at",
+)
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
+    issues: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What every batch of one job needs: the union(s), the user, the choice for existing members."""
+
+    job: ImportJob
+    user: Any
+    orgs: dict[str, Org]  # code → base union rows may go to
+    mode: str
+    id_title: str  # the ID column's header as the file writes it
+    dry: bool
+    employers: dict[int, dict[str, int]] = field(default_factory=dict)  # org id → employer name → id
+
+    def employer_map(self, org: Org) -> dict[str, int]:
+        """The union's employers by exact name: a roster's 工作单位 links to the employer record."""
+        table = self.employers.get(org.pk)
+        if table is None:
+            table = {}
+            for pk, ename in Employer.objects.filter(union=org).order_by("pk").values_list("pk", "name"):
+                table.setdefault(ename, pk)
+            self.employers[org.pk] = table
+        return table
+
+    def employer_id(self, org: Org, name: str | None) -> int | None:
+        return self.employer_map(org).get(name) if name else None
+
+
+# --------------------------------------------------------------------------- SQL helpers
+
+
+def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    # Table and column names come from the model's metadata, never from input.
+    names, marks = ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def _update_persons(rows: list[tuple[Any, ...]]) -> None:
+    """rows: (*UPDATABLE values, updated_at, id)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = %s" for c in (*UPDATABLE, "updated_at"))
+    sql = f"UPDATE {qn(Person._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def reserve_ids(model: Any, n: int) -> list[int]:
+    """n primary keys for rows inserted by this transaction. SQLite: after the current maximum (the
+    transaction holds the database's write lock, BEGIN IMMEDIATE); PostgreSQL: from the sequence,
+    so concurrent inserts elsewhere never collide."""
+    if n <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+            seq = cur.fetchone()[0]
+            cur.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [seq, n])
+            return [r[0] for r in cur.fetchall()]
+    first = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return list(range(first, first + n))
+
+
+def _chunks(seq: Sequence[Any], n: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def reserve_member_numbers(org: Org, n: int) -> int:
+    """Move the union's 会员编号 counter on by n; returns the first number. The row stays locked
+    until the batch commits (gap-free, as members.actions.next_number)."""
+    for _attempt in range(3):
+        row = Counter.objects.select_for_update().filter(org=org, kind=Counter.MEMBER_NO).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    Counter.objects.create(org=org, kind=Counter.MEMBER_NO, value=0)
+            except IntegrityError:
+                pass
+            continue
+        first = row.value + 1
+        row.value += n
+        row.save(update_fields=["value"])
+        return first
+    raise IntegrityError("member number counter")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- one batch
+
+
+def _select_in(
+    sql_head: str, column: str, keys: Sequence[Any], names: Sequence[str]
+) -> Iterable[dict[str, Any]]:
+    """Rows whose `column` is in `keys`, as dicts (`sql_head` ends in WHERE or AND): plain SQL,
+    the ORM's per-value cost is too high for a million lookups."""
+    with connection.cursor() as cur:
+        for chunk in _chunks(keys, LOOKUP_CHUNK):
+            cur.execute(f"{sql_head} {column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
+            for row in cur.fetchall():
+                yield dict(zip(names, row, strict=True))
+
+
+def _existing(preps: list[Prep]) -> tuple[dict[str, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Persons of the batch already in the register, and their current memberships (by person id)."""
+    qn = connection.ops.quote_name
+    p_cols = ("id", "id_index", *UPDATABLE)
+    head = f"SELECT {', '.join(qn(c) for c in p_cols)} FROM {qn(Person._meta.db_table)} WHERE"  # noqa: S608
+    persons = {
+        row["id_index"]: row for row in _select_in(head, qn("id_index"), [p.id_index for p in preps], p_cols)
+    }
+    if not persons:
+        return persons, {}
+    m_cols = ("id", "person_id", "org_id", "org_path", "status", "member_no")
+    statuses = ", ".join(f"'{s}'" for s in CURRENT_STATUSES)  # constants of the model, not input
+    head = f"SELECT {', '.join(qn(c) for c in m_cols)} FROM {qn(Membership._meta.db_table)} WHERE {qn('status')} IN ({statuses}) AND"  # noqa: S608
+    current = {}
+    with connection.cursor() as cur:
+        for chunk in _chunks([p["id"] for p in persons.values()], LOOKUP_CHUNK):
+            cur.execute(f"{head} {qn('person_id')} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
+            for row in cur.fetchall():
+                m = dict(zip(m_cols, row, strict=True))
+                current[m["person_id"]] = m
+    return persons, current
+
+
+def _merged(stored: dict[str, Any] | None, p: Prep, employer_id: int | None) -> dict[str, Any]:
+    """The person's fields after the row: a value the row gives wins, an empty cell keeps."""
+    out: dict[str, Any] = dict(stored) if stored else {
+        "name": "", "ethnicity": "", "education": "", "political_status": "", "hukou_type": "", "is_migrant": False,
+        "employment_status": "", "new_employment_group": "", "job": "", "skill_level": "", "is_model_worker": False,
+        "employer_name": "", "employer_id": None, "phone_cipher": "", "phone_index": "", "phone_masked": "",
+    }  # fmt: skip
+    out["name"] = p.name
+    for f in ("ethnicity", "education", "political_status", "hukou_type", "employment_status", "new_employment_group",
+              "job", "skill_level", "is_model_worker"):  # fmt: skip
+        v = getattr(p, f)
+        if v is not None:
+            out[f] = v
+    if p.employer_name is not None:
+        out["employer_name"] = p.employer_name
+        out["employer_id"] = employer_id
+    # 农民工 follows the hukou (members.actions.clean_person_fields) unless the file says it
+    if p.is_migrant is not None:
+        out["is_migrant"] = p.is_migrant
+    elif p.hukou_type is not None:
+        out["is_migrant"] = p.hukou_type == HUKOU_AGRICULTURAL
+    if p.phone_index is not None and p.phone_index != out.get("phone_index"):
+        out["phone_cipher"], out["phone_index"], out["phone_masked"] = (
+            p.phone_cipher,
+            p.phone_index,
+            p.phone_masked,
+        )
+    return out
+
+
+def _member_deltas(person: dict[str, Any], gender: str) -> dict[str, int]:
+    return {
+        "members": 1,
+        "migrant_members": 1 if person["is_migrant"] else 0,
+        "female_members": 1 if gender == "F" else 0,
+        "new_employment_members": 1 if person["new_employment_group"] else 0,
+    }
+
+
+def apply_batch(ctx: Context, batch: Batch) -> Outcome:
+    """Decide every row of the batch and, unless this is a dry run, write it. Runs inside the
+    batch's transaction."""
+    out = Outcome(refused=batch.refused, issues=list(batch.errors))
+    if not batch.preps:
+        return out
+    make = Prep._make
+    preps = [make(t) for t in batch.preps]
+    persons, current = _existing(preps)
+    now = timezone.now()
+    new_people: list[tuple[Prep, Org]] = []
+    rejoin: list[tuple[Prep, Org, dict[str, Any]]] = []
+    changed: list[
+        tuple[dict[str, Any], dict[str, Any], Org, str]
+    ] = []  # (before, after, org, membership status)
+    elsewhere: list[tuple[Prep, int]] = []
+    for p in preps:
+        org = ctx.orgs[p.org]
+        stored = persons.get(p.id_index)
+        if stored is None:
+            new_people.append((p, org))
+            continue
+        emp = ctx.employer_id(org, p.employer_name)
+        m = current.get(stored["id"])
+        if m is None:
+            rejoin.append((p, org, {**_merged(stored, p, emp), "id": stored["id"]}))
+        elif m["org_id"] == org.pk:
+            if ctx.mode == Mode.SKIP:
+                out.unchanged += 1
+                continue
+            after = _merged(stored, p, emp)
+            if any(after[f] != stored[f] for f in UPDATABLE):
+                changed.append((stored, after, org, m["status"]))
+            else:
+                out.unchanged += 1
+        else:
+            elsewhere.append((p, m["id"]))
+    if elsewhere:
+        ms = {
+            m.pk: m
+            for m in Membership.objects.select_related("org").filter(pk__in=[mid for _p, mid in elsewhere])
+        }
+        for p, mid in elsewhere:
+            err = member_actions.already_member_error(ctx.user, ms[mid], org=ctx.orgs[p.org])
+            out.issues.append((p.row, ctx.id_title, err.message))
+        out.refused += len(elsewhere)
+    out.created = len(new_people) + len(rejoin)
+    out.updated = len(changed)
+    if ctx.dry:
+        return out
+    _write(ctx, now, new_people, rejoin, changed)
+    return out
+
+
+def _write(
+    ctx: Context, now_: dt.datetime, new_people: list[Any], rejoin: list[Any], changed: list[Any]
+) -> None:
+    job, user = ctx.job, ctx.user
+    now = connection.ops.adapt_datetimefield_value(now_)  # once, not once per value
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    pids = reserve_ids(Person, len(new_people))
+    person_rows = []
+    # (person id, row, org, is_migrant, new-employment group)
+    joiners: list[tuple[int, Prep, Org, bool, str]] = []
+    agri = HUKOU_AGRICULTURAL
+    # in blind-index order: the unique index's B-tree is then walked once, left to right
+    new_people.sort(key=lambda x: x[0].id_index)
+    for pid, (p, org) in zip(pids, new_people, strict=True):
+        # a new person: the row's values, empty where the file says nothing; 农民工 follows the
+        # hukou unless the file says it (members.actions.clean_person_fields)
+        mig = p.is_migrant if p.is_migrant is not None else p.hukou_type == agri
+        emap = ctx.employers.get(org.pk)
+        if emap is None:
+            emap = ctx.employer_map(org)
+        person_rows.append((
+            pid, p.name, p.id_cipher, p.id_index, p.id_masked, p.gender, p.birth_date, p.birthplace_code,
+            org.province_code, p.ethnicity or "", p.phone_cipher, p.phone_index or "", p.phone_masked, p.education or "",
+            p.political_status or "", p.hukou_type or "", mig, p.employment_status or "", p.new_employment_group or "",
+            p.job or "", p.skill_level or "", bool(p.is_model_worker), emap.get(p.employer_name) if p.employer_name else None,
+            p.employer_name or "", now, now,
+        ))  # fmt: skip
+        joiners.append((pid, p, org, mig, p.new_employment_group or ""))
+    _insert(Person, PERSON_COLUMNS, person_rows)
+    updates = [(*(f[c] for c in UPDATABLE), now, f["id"]) for _p, _o, f in rejoin]
+    updates += [(*(after[c] for c in UPDATABLE), now, before["id"]) for before, after, _o, _s in changed]
+    _update_persons(updates)
+    joiners += [(f["id"], p, org, bool(f["is_migrant"]), f["new_employment_group"]) for p, org, f in rejoin]
+    # a former member may still hold a valid card (members.actions counts it on joining again)
+    carded = (
+        set(
+            Card.objects.filter(
+                person_id__in=[f["id"] for _p, _o, f in rejoin], status=CardStatus.VALID
+            ).values_list("person_id", flat=True)
+        )
+        if rejoin
+        else set()
+    )
+
+    # memberships: per union, a block of 会员编号 reserved at once
+    by_org: dict[int, list[tuple[int, Prep, Org, bool, str]]] = defaultdict(list)
+    for j in joiners:
+        by_org[j[2].pk].append(j)
+    mids = iter(reserve_ids(Membership, len(joiners)))
+    m_rows, e_rows = [], []
+    today = timezone.localdate().isoformat()
+    deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    created_for: list[tuple[int, str, int]] = []  # (org id, id_index, membership id)
+    note_prefix = f"名册导入 #{job.pk}"
+    for group in by_org.values():
+        group.sort(key=lambda j: j[1].row)  # numbers follow the roster's order
+        org = group[0][2]
+        first = reserve_member_numbers(org, len(group))
+        code, path, province, org_id = org.code, org.path, org.province_code, org.pk
+        for k, (pid, p, _o, mig, grp) in enumerate(group):
+            mid = next(mids)
+            joined = p.joined_on or today
+            # f"{code}{n:06d}" is members.actions.format_member_no, inlined (a million calls)
+            m_rows.append((mid, pid, org_id, path, province, f"{code}{first + k:06d}",
+                           p.form_no or "", joined, MembershipStatus.ACTIVE, None, Channel.ROSTER, now, now))  # fmt: skip
+            e_rows.append((pid, mid, path, EventType.JOIN, Reason.APPLY, joined, None, org_id, user_id,
+                           f"{note_prefix} 第 {p.row} 行", now))  # fmt: skip
+            d = deltas[path]
+            d["members"] += 1
+            d["migrant_members"] += 1 if mig else 0
+            d["female_members"] += 1 if p.gender == "F" else 0
+            d["new_employment_members"] += 1 if grp else 0
+            if pid in carded:
+                d["cards"] += 1
+            created_for.append((org_id, p.id_index, mid))
+    _insert(Membership, MEMBERSHIP_COLUMNS, m_rows)
+    _insert(MembershipEvent, EVENT_COLUMNS, e_rows)
+    for before, after, org, status in changed:
+        if status == MembershipStatus.ACTIVE:
+            old, new = _member_deltas(before, ""), _member_deltas(after, "")
+            d = deltas[org.path]
+            for key in ("migrant_members", "new_employment_members"):
+                d[key] += new[key] - old[key]
+    _close_applications(created_for, user, now_)
+    _bump_counters(deltas)
+
+
+def _close_applications(created_for: list[tuple[int, str, int]], user: Any, now: dt.datetime) -> None:
+    """An open application of someone the roster just made a member of that union is done."""
+    if not created_for:
+        return
+    wanted = {(o, ix): mid for o, ix, mid in created_for}
+    keys = sorted({ix for _o, ix, _m in created_for})
+    qn = connection.ops.quote_name
+    statuses = ", ".join(f"'{s}'" for s in OPEN_APPLICATION_STATUSES)  # model constants, not input
+    head = f"SELECT {qn('id')}, {qn('org_id')}, {qn('id_index')} FROM {qn(Application._meta.db_table)} WHERE {qn('status')} IN ({statuses}) AND"  # noqa: S608
+    hits = [
+        (r["id"], r["org_id"], r["id_index"])
+        for r in _select_in(head, qn("id_index"), keys, ("id", "org_id", "id_index"))
+    ]
+    reviewer = user if getattr(user, "is_authenticated", False) else None
+    for pk, org_id, ix in hits:
+        mid = wanted.get((org_id, ix))
+        if mid is not None:
+            Application.objects.filter(pk=pk).update(status=ApplicationStatus.APPROVED, membership_id=mid, reviewed_by=reviewer,
+                                                     reviewed_at=now, reason="经名册导入入会", updated_at=now)  # fmt: skip
+
+
+def _bump_counters(deltas: dict[str, dict[str, int]]) -> None:
+    try:
+        from gonghui.reports import counters
+    except ImportError:  # pragma: no cover - the statistics app is optional here
+        return
+    counters.bump_many({path: dict(d) for path, d in deltas.items()})
+
+
+# --------------------------------------------------------------------------- the loop
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """SQLite tuned for a long series of large transactions on this connection: a bigger page
+    cache (the random blind-index keys touch pages all over the indexes) and fewer WAL
+    checkpoints; both put back afterwards. Durability is unchanged (WAL, synchronous=NORMAL)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        old_cache = cur.fetchone()[0]
+        cur.execute("PRAGMA wal_autocheckpoint")
+        old_ckpt = cur.fetchone()[0]
+        cur.execute("PRAGMA cache_size = -196608")  # 192 MiB
+        cur.execute("PRAGMA wal_autocheckpoint = 16384")  # pages (64 MiB of WAL)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(old_cache)}")
+            cur.execute(f"PRAGMA wal_autocheckpoint = {int(old_ckpt)}")
+            if not connection.in_atomic_block:
+                cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+class Superseded(Exception):
+    """Another run took this job over (a resume after this one was thought dead)."""
+
+
+def run_batches(
+    ctx: Context, token: str, batches: Iterable[Batch], progress: Callable[[ImportJob], None] | None = None
+) -> str:
+    """Apply batches, each in one transaction with the job's counters. Returns 'done' or 'cancelled'."""
+    job = ctx.job
+    for batch in batches:
+        with transaction.atomic():
+            j = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if j.run_token != token:
+                raise Superseded
+            if j.cancel_requested:
+                return "cancelled"
+            out = apply_batch(ctx, batch)
+            if out.issues:
+                from gonghui.rosters.models import ImportIssue
+
+                ImportIssue.objects.bulk_create(
+                    [
+                        ImportIssue(job_id=j.pk, row=r, column=c[:60], message=m[:300])
+                        for r, c, m in out.issues
+                    ],
+                    batch_size=1000,
+                )
+            j.rows_done += batch.rows
+            j.created += out.created
+            j.updated += out.updated
+            j.unchanged += out.unchanged
+            j.refused += out.refused
+            j.errors += len(out.issues)
+            j.last_row = max(j.last_row, batch.last_row)
+            j.total_rows = max(j.total_rows, j.rows_done)
+            j.heartbeat_at = timezone.now()
+            j.save(
+                update_fields=[
+                    "rows_done",
+                    "created",
+                    "updated",
+                    "unchanged",
+                    "refused",
+                    "errors",
+                    "last_row",
+                    "total_rows",
+                    "heartbeat_at",
+                ]
+            )
+            if not ctx.dry and (out.created or out.updated):
+                audit_record(user=ctx.user if getattr(ctx.user, "is_authenticated", False) else None, action="roster.import.batch",
+                             obj=j, org_path=j.org_path, changes={"to_row": batch.last_row, "created": out.created, "updated": out.updated})  # fmt: skip
+        ctx.job = j
+        if progress is not None:
+            progress(j)
+    return "done"

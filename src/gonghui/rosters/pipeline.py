@@ -1,0 +1,207 @@
+"""Reading, checking and preparing a roster in batches — in this process, or in a second one.
+
+The work of an import splits in two: reading the file, checking each row and encrypting the ID
+numbers and phones (CPU only, no database), and writing the batches (the database). For a large file
+the first half runs in a forked reader process while this process writes, so the two cores of a
+small server both work; batches travel through a bounded queue, so memory stays flat. The reader
+never touches the database: the code tables, the org lookup and the keys come with the fork.
+
+Nothing here decides anything about existing members: that needs the database and happens in
+`engine.py`, inside each batch's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from gonghui.core import ids, pii
+from gonghui.core.sheets import SheetReadError, Table
+from gonghui.rosters.checks import Checker, CodeBook
+from gonghui.rosters.columns import Header
+
+ID_CONTEXT = "id_number"  # = members.actions.ID_CONTEXT
+PHONE_CONTEXT = "phone"  # = members.actions.PHONE_CONTEXT
+
+
+class Prep(NamedTuple):
+    """A checked row with its personal numbers encrypted and indexed (ciphers empty in a dry run).
+
+    Dates travel as ISO strings and batches as plain tuples (`Prep._make` on arrival): pickling
+    named tuples and date objects between the processes cost more than encrypting the row.
+    """
+
+    row: int
+    id_index: str
+    id_cipher: str
+    id_masked: str
+    name: str
+    gender: str
+    birth_date: str  # ISO
+    birthplace_code: str
+    phone_index: str | None  # None: no phone in the file for this row
+    phone_cipher: str
+    phone_masked: str
+    ethnicity: str | None
+    education: str | None
+    political_status: str | None
+    hukou_type: str | None
+    is_migrant: bool | None
+    employment_status: str | None
+    new_employment_group: str | None
+    job: str | None
+    skill_level: str | None
+    is_model_worker: bool | None
+    employer_name: str | None
+    joined_on: str | None  # ISO
+    form_no: str | None
+    org: str
+
+
+class Batch(NamedTuple):
+    last_row: int  # spreadsheet row number of the batch's last row (the resume point once saved)
+    rows: int  # data rows in the batch (blank rows and footers are not rows)
+    preps: list[tuple[Any, ...]]  # Prep fields, plain tuples
+    errors: list[tuple[int, str, str]]  # (row, column title, message), several per row possible
+    refused: int  # rows refused by the checks
+
+
+@dataclass
+class Plan:
+    """Everything the reader needs; picklable, built in the parent (which has the database)."""
+
+    path: str
+    sheet: int
+    header: dict[str, Any]
+    codebook: CodeBook
+    target: str | None
+    orgs: dict[str, str]
+    encrypt: bool  # False for a dry run: the blind index is enough to find people
+    resume_after: int = 0  # spreadsheet row number already saved
+    batch_rows: int = 5000
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def prepare(recs: list[Any], encrypt: bool) -> list[tuple[Any, ...]]:
+    numbers = [r.number for r in recs]
+    id_idx = pii.blind_index_many(numbers, ID_CONTEXT)
+    id_ciph = pii.encrypt_many(numbers, ID_CONTEXT) if encrypt else [""] * len(numbers)
+    phones = [r.phone for r in recs if r.phone]
+    ph_idx = iter(pii.blind_index_many(phones, PHONE_CONTEXT))
+    ph_ciph = iter(pii.encrypt_many(phones, PHONE_CONTEXT) if encrypt else [""] * len(phones))
+    mask_id, mask_phone = ids.mask_id_number, ids.mask_phone
+    out = []
+    for r, ix, cx in zip(recs, id_idx, id_ciph, strict=True):
+        p = r.phone
+        j = r.joined_on
+        out.append((
+            r.row, ix, cx, mask_id(r.number), r.name, r.gender, r.birth_date.isoformat(), r.address_code,
+            next(ph_idx) if p else None, next(ph_ciph) if p else "", mask_phone(p) if p else "",
+            r.ethnicity, r.education, r.political_status, r.hukou_type, r.is_migrant, r.employment_status,
+            r.new_employment_group, r.job, r.skill_level, r.is_model_worker, r.employer_name, j.isoformat() if j else None,
+            r.form_no, r.org or "",
+        ))  # fmt: skip
+    return out
+
+
+def batches(plan: Plan) -> Iterator[Batch]:
+    """Read, check and prepare the data rows after the header, `plan.batch_rows` at a time."""
+    header = Header.from_json(plan.header)
+    checker = Checker(header, plan.codebook, today=plan.today, target=plan.target, orgs=plan.orgs)
+    table = Table(plan.path)
+    recs: list[Any] = []
+    errors: list[tuple[int, str, str]] = []
+    rows = refused = 0
+    last = header.row
+    check, is_blank, resume_after = checker.check, checker.is_blank, plan.resume_after
+    emitted = resume_after  # the resume point the last batch moved to
+    for n, cells in table.rows(plan.sheet):
+        if n <= header.row:
+            continue
+        if is_blank(cells):
+            last = n
+            continue
+        if n <= resume_after:
+            checker.remember(n, cells)
+            last = n
+            continue
+        rec, errs = check(n, cells)
+        rows += 1
+        last = n
+        if rec is None:
+            refused += 1
+            errors.extend((n, col, msg) for col, msg in errs)
+        else:
+            recs.append(rec)
+        if rows >= plan.batch_rows:
+            yield Batch(last, rows, prepare(recs, plan.encrypt), errors, refused)
+            recs, errors, rows, refused = [], [], 0, 0
+            emitted = last
+    if rows or last > emitted:  # the rest, or only trailing blank rows: the resume point moves on
+        yield Batch(last, rows, prepare(recs, plan.encrypt), errors, refused)
+
+
+# --------------------------------------------------------------------------- the reader process
+
+
+def _reader_main(plan: Plan, out: Any) -> None:
+    try:
+        for b in batches(plan):
+            # marshal: the rows are plain tuples of str / int / bool / None, and marshal moves
+            # them about twice as fast as pickle
+            out.put(("batch", b._replace(preps=marshal.dumps(b.preps))))
+        out.put(("done", None))
+    except SheetReadError as exc:
+        out.put(("error", exc.message))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the job with it
+        out.put(("error", f"读取文件时出错：{type(exc).__name__}: {exc}"))
+
+
+def batches_parallel(plan: Plan, *, depth: int = 3) -> Iterator[Batch]:
+    """`batches(plan)` computed in a forked process; at most `depth` batches wait in between."""
+    ctx = mp.get_context("fork")
+    q = ctx.Queue(maxsize=depth)
+    proc = ctx.Process(target=_reader_main, args=(plan, q), name="gonghui-roster-reader", daemon=True)
+    proc.start()
+    try:
+        while True:
+            try:
+                kind, payload = q.get(timeout=5)
+            except queue.Empty:
+                if not proc.is_alive():
+                    raise SheetReadError(f"读取进程意外退出（退出码 {proc.exitcode}）。") from None
+                continue
+            if kind == "batch":
+                yield payload._replace(preps=marshal.loads(payload.preps))  # noqa: S302 - from our own forked reader
+            elif kind == "done":
+                break
+            else:
+                raise SheetReadError(str(payload))
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(timeout=10)
+        q.close()
+        q.cancel_join_thread()
+
+
+def reader_rss_kb() -> int:
+    """Peak memory of finished reader processes (for the benchmark's honest total)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def now() -> float:
+    return time.monotonic()
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

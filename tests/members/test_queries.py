@@ -1,0 +1,85 @@
+"""List pages and API lists run a fixed number of queries whatever the page size (DESIGN.md)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gonghui.members import actions, cards
+from gonghui.members.models import Membership
+from tests.members.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many(tree):
+    admin = tree["users"]["county_admin"]
+    for i in range(60):
+        actions.member_register(user=admin, org=tree["orgs"]["T0003"], **person(name=f"会员{i}", new_employment_group="courier" if i % 3 else ""))
+    for _ in range(60):
+        actions.application_create(user=admin, org=tree["orgs"]["T0004"], channel="paper", consent_version="t", **person())
+    members = list(Membership.objects.order_by("id"))
+    for m in members[:55]:
+        actions.transfer_start(user=admin, membership=m, to_org=tree["orgs"]["T0006"], side="from")
+    cards.card_batch_issue(user=admin, org=tree["orgs"]["T0003"], membership_ids=[m.pk for m in members[5:60]])
+    for _ in range(55):
+        actions.member_register(user=admin, org=tree["orgs"]["T0008"], **person())  # without cards
+    return members
+
+
+def _count(fn):
+    fn()  # warm caches (code tables, session)
+    with CaptureQueriesContext(connection) as ctx:
+        resp = fn()
+    assert resp.status_code == 200, resp.content[:500]
+    return len(ctx.captured_queries), resp
+
+
+PAGES = [
+    ("members:list", {}, "会员"),
+    ("members:list", {"group": "courier", "migrant": "1"}, "会员"),
+    ("members:applications", {}, "T0004-"),
+    ("members:cards", {}, "T0008"),
+    ("members:transfers", {}, "西镇丁公司工会"),
+]
+
+
+@pytest.mark.parametrize("name, params, marker", PAGES)
+def test_list_pages_have_a_fixed_query_count(many, login, name, params, marker):
+    c = login("county_admin")
+    n10, r10 = _count(lambda: c.get(reverse(name), {**params, "per": 10}))
+    n50, r50 = _count(lambda: c.get(reverse(name), {**params, "per": 50}))
+    rows10, rows50 = r10.content.decode().count("<tr>"), r50.content.decode().count("<tr>")
+    assert rows50 > rows10 >= 10, (rows10, rows50)
+    assert n10 == n50, f"{name}: {n10} queries at 10 rows, {n50} at 50"
+
+
+def test_card_batch_page_has_a_fixed_query_count(many, login):
+    from gonghui.members.models import CardBatch
+
+    c = login("county_admin")
+    batch = CardBatch.objects.get()
+    n10, _ = _count(lambda: c.get(reverse("members:card_batch", args=[batch.pk]), {"per": 10}))
+    n50, _ = _count(lambda: c.get(reverse("members:card_batch", args=[batch.pk]), {"per": 50}))
+    assert n10 == n50
+
+
+def test_member_search_by_id_runs_the_same_queries(many, login, register):
+    c = login("county_admin")
+    number = person()["id_number"]
+    register("T0003", id_number=number)
+    n_idp, _ = _count(lambda: c.get(reverse("members:list"), {"per": 50}, HTTP_X_IDP=number))
+    n_all, _ = _count(lambda: c.get(reverse("members:list"), {"per": 50}))
+    assert n_idp == n_all
+
+
+@pytest.mark.parametrize("path", ["/members", "/applications", "/cards", "/cards/missing", "/transfers"])
+def test_api_lists_have_a_fixed_query_count(many, client, api_token, path):
+    h = api_token("county_admin")
+    n10, r10 = _count(lambda: client.get("/api/v1" + path, {"limit": 10}, **h))
+    n50, r50 = _count(lambda: client.get("/api/v1" + path, {"limit": 50}, **h))
+    assert len(r10.json()["items"]) == 10 and len(r50.json()["items"]) == 50
+    assert n10 == n50, f"{path}: {n10} vs {n50}"
