@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-PASSWORD = "gonghui-demo-2026"
+PASSWORD = "gonghui-demo-2026"  # noqa: S105 - the documented demo password
 
 PAGES = [
     ("county_admin", "/", "home"),

@@ -18,13 +18,8 @@ from gonghui.campaigns.models import Allocation, BaselineSource, Campaign, Split
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import ApplicationError
+from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
-
-
-def _apply_error(form: Any, exc: ApplicationError) -> None:
-    field = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _crumbs(campaign: Campaign | None = None, *units: Org) -> list[dict[str, str]]:
@@ -96,7 +91,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         try:
             campaign = actions.campaign_create(user=request.user, org=org, **data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(
                 request,
@@ -117,7 +112,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             campaign = actions.campaign_update(user=request.user, campaign=campaign, **form.cleaned_data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已保存，目标任务 %(n)d。") % {"n": campaign.target_net})
             return redirect("campaigns:detail", campaign.pk)
@@ -209,7 +204,7 @@ def allocate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             actions.campaign_allocate(user=request.user, campaign=campaign, org=org, method=method,
                                       manual=form.manual() if method == SplitMethod.MANUAL else None)  # fmt: skip
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(
                 request,
@@ -267,7 +262,7 @@ def group_edit(request: HttpRequest, pk: int, group: int | None = None) -> HttpR
             wg = actions.workgroup_save(user=request.user, campaign=campaign, group=wg, name=data["name"], leader=data["leader"],
                                         members=data["members"], units=units)  # fmt: skip
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已保存“%(name)s”。") % {"name": wg.name})
             return redirect("campaigns:group", campaign.pk, wg.pk)
@@ -317,7 +312,7 @@ def note_create(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         try:
             actions.note_create(user=request.user, campaign=campaign, org=org, group=group, **data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("督查记录已保存。"))
             return redirect("campaigns:unit", campaign.pk, org.code)
@@ -336,7 +331,7 @@ def note_done(request: HttpRequest, pk: int, note: int) -> HttpResponse:
         try:
             actions.note_complete(user=request.user, note=n, **form.cleaned_data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已标记整改完成。"))
             return redirect("campaigns:notes", campaign.pk)

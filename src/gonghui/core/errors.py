@@ -24,3 +24,9 @@ class ApplicationError(Exception):
 
 class ConflictError(ApplicationError):
     status = 409
+
+
+def add_form_error(form: Any, exc: ApplicationError) -> None:
+    """Show an action's error on the form: on its field when the error names one, else on top."""
+    field = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
+    form.add_error(field if field in form.fields else None, exc.message)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import ApplicationError
+from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.sheets import xlsx_response
 from gonghui.members import actions, cards, codes, exports, forms, pdfs, scope, selectors
 from gonghui.members.codes import Table
@@ -38,11 +38,6 @@ PAGE_SIZES = (10, 20, 50, 100)
 def _per_page(request: HttpRequest, default: int = 50) -> int:
     raw = request.GET.get("per") or ""
     return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else default
-
-
-def _apply_error(form: Any, exc: ApplicationError) -> None:
-    field = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _base_orgs(user: Any, perm: Perm = Perm.VIEW) -> QuerySet[Org]:
@@ -151,7 +146,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.person_update(user=request.user, membership=m, **form.action_data())
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已保存。"))
             return redirect("members:detail", m.pk)
@@ -176,7 +171,7 @@ def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
         try:
             actions.membership_change_status(user=request.user, membership=m, change=change, **form.cleaned_data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已办理%(c)s。") % {"c": titles[change]})
             return redirect("members:detail", m.pk)
@@ -214,7 +209,7 @@ def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
             actions.transfer_start(user=request.user, membership=m, to_org=to_org, side=TransferSide.FROM,
                                    new_employer_name=form.cleaned_data["new_employer_name"], note=form.cleaned_data["note"])  # fmt: skip
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已发起接转，等待“%(org)s”确认。") % {"org": to_org.name})
             return redirect("members:detail", m.pk)
@@ -268,7 +263,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
         try:
             app = actions.application_create(user=request.user, org=org, channel="paper", consent_version="paper-signature", **data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
             if e.code == "already_member" and isinstance(e.details, dict) and e.details.get("transfer"):
                 conflict = {"org": org, "details": e.details}
         else:
@@ -319,7 +314,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.application_update(user=request.user, application=app, **form.action_data())
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已修改并重新提交审核。"))
             return redirect("members:application_detail", app.pk)
@@ -507,7 +502,7 @@ def transfer_in(request: HttpRequest) -> HttpResponse:
             t = actions.transfer_start(user=request.user, membership=current, to_org=to_org, side=TransferSide.TO,
                                        new_employer=form.employer(), note=form.cleaned_data["note"], application=application)  # fmt: skip
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             shown = t.from_org.name if access.in_scope(request.user, t.from_path) else actions.mask_org_name(t.from_org.name)
             messages.success(request, _("已向“%(org)s”发出接转请求，对方确认后完成转入。") % {"org": shown})

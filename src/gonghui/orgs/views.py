@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import ApplicationError
+from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.sheets import xlsx_response
 from gonghui.orgs import actions, forms, selectors
 from gonghui.orgs.models import Industry, Org, OrgKind, OrgStatus
@@ -28,11 +28,6 @@ def _form_page(request: HttpRequest, form: Any, *, title: str, org: Org | None =
     if org is not None:
         crumbs.append({"url": reverse("orgs:detail", args=[org.code]), "label": org.name})
     return render(request, "core/form.html", {"form": form, "title": title, "crumbs": crumbs, **extra})
-
-
-def _apply_error(form: Any, exc: ApplicationError) -> None:
-    field = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 # --- tree --------------------------------------------------------------------------------
@@ -94,7 +89,7 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
         try:
             org = actions.org_create(user=request.user, parent=parent, **data)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已建立“%(name)s”。") % {"name": org.name})
             return redirect("orgs:detail", org.code)
@@ -112,7 +107,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.org_update(user=request.user, org=org, **form.cleaned())
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已保存。"))
             return redirect("orgs:detail", org.code)
@@ -130,7 +125,7 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.org_move(user=request.user, org=org, new_parent=new_parent)
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已将“%(name)s”移至“%(to)s”之下。") % {"name": org.name, "to": new_parent.name})
             return redirect("orgs:detail", org.code)
@@ -147,7 +142,7 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.org_dissolve(user=request.user, org=org, on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"])
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已撤销“%(name)s”。") % {"name": org.name})
             return redirect("orgs:detail", org.code)
@@ -165,7 +160,7 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.org_merge(user=request.user, source=org, target=target, on=form.cleaned_data["ended_on"])
         except ApplicationError as e:
-            _apply_error(form, e)
+            add_form_error(form, e)
         else:
             messages.success(request, _("已将“%(a)s”并入“%(b)s”。") % {"a": org.name, "b": target.name})
             return redirect("orgs:detail", target.code)
@@ -225,7 +220,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
         try:
             e = actions.employer_create(user=request.user, area_org=area, union=union, **data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已登记用人单位“%(name)s”，请继续填写摸底情况。") % {"name": e.name})
             return redirect("orgs:employer_survey", e.pk)
@@ -249,7 +244,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.employer_update(user=request.user, employer=employer, union=union, **data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("orgs:employer_detail", employer.pk)
@@ -269,7 +264,7 @@ def employer_survey(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.employer_survey_record(user=request.user, employer=employer, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("摸底情况已记录。"))
             return redirect("orgs:employer_detail", employer.pk)
