@@ -279,6 +279,9 @@ def load_province(*, seed: int = 2017, orgs: int = 500_000, members: int = 10_00
         _create_indexes(dropped)
         log(f"{len(dropped)} indexes rebuilt in {time.perf_counter() - t:.1f}s")
     _reset_sequences([Org, Employer, Person, Membership])
+    from gonghui.core.db import analyze
+
+    analyze()
     t = time.perf_counter()
     rebuild()
     log(f"counters rebuilt in {time.perf_counter() - t:.1f}s")

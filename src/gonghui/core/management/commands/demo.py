@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gonghui.core.db import analyze
 from gonghui.orgs.models import Org
 
 
@@ -38,10 +39,13 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         result = load_county(seed=opts["seed"])
+        analyze()
         result["members"] = load_members(seed=opts["seed"])
+        analyze()  # the loaders below query what was just bulk-inserted
         from gonghui.demo.care import load_care
 
         result["care"] = load_care(seed=opts["seed"])
+        analyze()
         from gonghui.demo.campaigns import load_campaigns
 
         result["campaigns"] = load_campaigns(seed=opts["seed"])
@@ -50,6 +54,7 @@ class Command(BaseCommand):
         result["elections"] = load_elections(seed=opts["seed"])
         from gonghui.reports.counters import rebuild
 
+        analyze()
         rebuild()  # the demo loads through bulk paths; its statistics counters are counted once at the end
         result["seconds"] = round(time.perf_counter() - started, 2)
         if opts["json"]:
