@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.accounts import test_gatekeeper
 
 from gonghui.core import ids
 
@@ -168,21 +167,3 @@ def run_import(tree: dict[str, Any]) -> Any:
 
 def issues_of(job: Any) -> list[tuple[int, str, str]]:
     return [(i.row, i.column, i.message) for i in job.issues.order_by("row", "id")]
-
-
-# --- the route-walking gatekeeper test: values for this app's URL kwargs and API bodies ---------
-
-
-def _gatekeeper_values(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bool) -> None:
-    from gonghui.rosters.models import ImportJob
-
-    org = tree["orgs"]["T0003" if inside else "T0006"]
-    job = ImportJob.objects.create(org=org, org_path=org.path, source_name="roster.xlsx", source_path="/nonexistent",
-                                   source_sha256="0" * 64, status="checked", phase="check")  # fmt: skip
-    values.setdefault("rosters", {})["pk"] = job.pk
-    values["api"]["job_id"] = job.pk
-
-
-if _gatekeeper_values not in test_gatekeeper.EXTRA_VALUES:
-    test_gatekeeper.EXTRA_VALUES.append(_gatekeeper_values)
-test_gatekeeper.API_BODIES.setdefault("imports/{job_id}/commit", {"mode": "update"})
