@@ -159,7 +159,7 @@ def test_approval_creates_the_union_with_its_three_documents(tree: dict[str, Any
         user=tree["users"]["county_admin"], formation=f, founded_on=dt.date(2026, 3, 1), term_years=3
     )
     org = Org.objects.get(pk=f.org_id)
-    assert org.name == "戊公司工会委员会" and org.get_parent().code == "T0005"
+    assert org.name == "戊公司工会委员会" and Org.objects.get_parent(org).code == "T0005"
     assert org.approval_no == f.approval_no == f"会总工发〔{year}〕1号"
     assert (org.term_number, org.term_start, org.term_end) == (1, dt.date(2026, 3, 1), dt.date(2029, 3, 1))
     assert org.org_form == OrgForm.COMMITTEE and org.chair_name == "王主席"

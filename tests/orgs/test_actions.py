@@ -23,7 +23,7 @@ def test_create_assigns_region_code_sequence_and_audits(tree: dict[str, Any]) ->
     assert new.code == "5303260001"
     again = actions.org_create(user=user, parent=org("T0002"), kind=OrgKind.GRASSROOTS, name="东镇另一公司工会", region_code="530326")
     assert again.code == "5303260002"
-    assert new.get_parent().code == "T0002"
+    assert Org.objects.get_parent(new).code == "T0002"
     assert new.province_code == "53"
     entry = AuditEntry.objects.get(action="org.create", object_id=str(new.pk))
     assert entry.username == "east_admin" and entry.org_path == new.path
@@ -67,7 +67,7 @@ def test_move_subtree_rewrites_paths_below(tree: dict[str, Any]) -> None:
     joint = org("T0004")
     # a base union moves from 东镇 to 西镇
     moved = actions.org_move(user=tree["users"]["county_admin"], org=joint, new_parent=west)
-    assert moved.get_parent().code == "T0005"
+    assert Org.objects.get_parent(moved).code == "T0005"
     assert moved.path.startswith(west.path)
     # a township with its children moves under the system union? not allowed by shape
     with pytest.raises(ApplicationError):
@@ -124,8 +124,8 @@ def test_merge_moves_employers_and_marks_source(tree: dict[str, Any]) -> None:
 
 def test_merge_townships_moves_children(tree: dict[str, Any]) -> None:
     actions.org_merge(user=None, source=org("T0002"), target=org("T0005"))
-    assert org("T0003").get_parent().code == "T0005"
-    assert org("T0004").get_parent().code == "T0005"
+    assert Org.objects.get_parent(org("T0003")).code == "T0005"
+    assert Org.objects.get_parent(org("T0004")).code == "T0005"
     assert selectors.subtree_stats(org("T0005"))["grassroots_unions"] == 3
 
 

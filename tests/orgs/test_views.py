@@ -36,7 +36,7 @@ def test_create_child_edit_move_dissolve_merge_through_pages(login: Any, tree: d
     assert resp.status_code == 200 and "统一社会信用代码" in resp.content.decode()
     assert Org.objects.get(pk=new.pk).credit_code == ""
     resp = client.post(f"/orgs/{new.code}/move/", {"parent": "T0005"})
-    assert resp.status_code == 302 and Org.objects.get(pk=new.pk).get_parent().code == "T0005"
+    assert resp.status_code == 302 and Org.objects.get_parent(Org.objects.get(pk=new.pk)).code == "T0005"
     resp = client.post(f"/orgs/{new.code}/merge/", {"target": "T0006", "ended_on": "2026-11-01", "confirm": "on"})
     assert resp.status_code == 302 and Org.objects.get(pk=new.pk).status == OrgStatus.MERGED
     resp = client.post("/orgs/T0004/dissolve/", {"ended_on": "2026-11-01", "reason": "撤销", "confirm": "on"})

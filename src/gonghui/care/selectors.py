@@ -322,7 +322,7 @@ def report(org: Org, year: int) -> dict[str, Any]:
 
 def _children_lines(org: Org, year: int) -> list[dict[str, Any]]:
     """Per union one level down: open files, aid in the year (people, amount), trainees in the year."""
-    kids = list(org.get_children().filter(status=OrgStatus.ACTIVE).order_by("path"))
+    kids = list(Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).order_by("path"))
     if not kids:
         return []
     length = len(org.path) + Org.steplen

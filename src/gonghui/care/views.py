@@ -527,7 +527,7 @@ def programme_export(request: HttpRequest, programme_id: int) -> HttpResponse:
 def report(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code)
     year = year_of(request)
-    ancestors = [a for a in org.get_ancestors() if access.in_scope(request.user, a.path)]
+    ancestors = [a for a in Org.objects.get_ancestors(org) if access.in_scope(request.user, a.path)]
     ctx = {"r": selectors.report(org, year), "org": org, "year": year, "ancestors": ancestors,
            "years": range(timezone.localdate().year, 2009, -1)}  # fmt: skip
     return render(request, "care/report.html", ctx)

@@ -188,10 +188,22 @@ def encrypt(plaintext: str, *, context: str) -> str:
 
 
 def encrypt_many(values: Iterable[str], context: str) -> list[str]:
-    """encrypt() for a bulk load: one key lookup and one associated-data encoding for all values."""
+    """encrypt() for a bulk load: one key lookup and one associated-data encoding for all values,
+    and the random nonces drawn from the OS in one read (12 fresh random bytes per value still;
+    a read per value cost as much as the encryption)."""
     aead, _ = _keys()
     aad = _aad(context)
-    return [_seal(aead, value, aad) for value in values]
+    values = values if isinstance(values, list) else list(values)
+    nb = _NONCE_BYTES
+    pool = os.urandom(nb * len(values))
+    enc, b64 = aead.encrypt, base64.urlsafe_b64encode
+    out = []
+    for k, value in enumerate(values):
+        nonce = pool[k * nb : (k + 1) * nb]
+        out.append(
+            CIPHER_PREFIX + b64(nonce + enc(nonce, value.encode("utf-8"), aad)).rstrip(b"=").decode("ascii")
+        )
+    return out
 
 
 def decrypt(token: str, *, context: str) -> str:

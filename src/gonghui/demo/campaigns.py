@@ -80,7 +80,7 @@ def _by_short(root: Org, short: str) -> Org | None:
 @transaction.atomic
 def load_campaigns(*, seed: int = 2017, on: dt.date | None = None) -> dict[str, Any]:
     rng = random.Random(f"gonghui-campaigns-{seed}")
-    root = Org.get_root_nodes().first()
+    root = Org.objects.get_root_nodes().first()
     if root is None:
         return {"campaigns": 0}
     on = on or TODAY

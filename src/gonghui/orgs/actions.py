@@ -151,7 +151,7 @@ def org_move(*, user: Any, org: Org, new_parent: Org) -> Org:
     if new_parent.path.startswith(org.path):
         raise ApplicationError(_("不能把组织移到它自己或它的下级之下。"), code="move_into_self")
     _check_child_kind(new_parent, org.kind)
-    old_parent = org.get_parent()
+    old_parent = Org.objects.get_parent(org)
     old_path = org.path
     totals = counters.subtree_figures(old_path)
     Org.objects.move(org, new_parent, "last-child")
@@ -194,7 +194,7 @@ def org_dissolve(*, user: Any, org: Org, on: dt.date | None = None, reason: str 
     employers it covered become 未建会."""
     org = Org.objects.select_for_update().get(pk=org.pk)
     _end_checks(org)
-    active_children = org.get_children().filter(status=OrgStatus.ACTIVE).count()
+    active_children = Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).count()
     if active_children:
         raise ApplicationError(
             _("“%(name)s”下还有 %(n)d 个正常状态的下级工会，请先移走或撤销。") % {"name": org.name, "n": active_children},
@@ -234,7 +234,7 @@ def org_merge(*, user: Any, source: Org, target: Org, on: dt.date | None = None)
             code="merge_kind",
         )
     moved = 0
-    for child in list(source.get_children().filter(status=OrgStatus.ACTIVE)):
+    for child in list(Org.objects.get_children(source).filter(status=OrgStatus.ACTIVE)):
         org_move(user=user, org=child, new_parent=target)
         moved += 1
     n_emp = _recover_employers(source, target)

@@ -139,7 +139,7 @@ class _OrgPage:
 @router.get("/orgs/{code}", response={200: OrgOut, **ERRORS}, summary="工会组织详情")
 def org_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     org = access.get_org(request.user, code)
-    parent = org.get_parent()
+    parent = Org.objects.get_parent(org)
     return org_out(org, parent.code if parent else None)
 
 
@@ -161,7 +161,7 @@ def org_create(request: HttpRequest, payload: OrgCreate) -> tuple[int, dict[str,
 def org_update(request: HttpRequest, code: str, payload: OrgUpdate) -> dict[str, Any]:
     org = access.get_org(request.user, code, Perm.ORG_MANAGE)
     org = actions.org_update(user=request.user, org=org, **payload.dict(exclude_unset=True))
-    parent = org.get_parent()
+    parent = Org.objects.get_parent(org)
     return org_out(org, parent.code if parent else None)
 
 

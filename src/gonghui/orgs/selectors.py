@@ -83,7 +83,7 @@ def gap_list(org: Org, *, q: str = "", industry: str = "", min_employees: int | 
 
 def children_with_figures(org: Org) -> list[dict[str, Any]]:
     """Direct children with their subtree org counts, for the tree browser and detail page."""
-    children = list(org.get_children().order_by("path"))
+    children = list(Org.objects.get_children(org).order_by("path"))
     if not children:
         return []
     width = (org.depth + 1) * Org.steplen

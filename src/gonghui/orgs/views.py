@@ -65,7 +65,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @access.page(Perm.VIEW)
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code)
-    ancestors = [a for a in org.get_ancestors() if access.in_scope(request.user, a.path)]
+    ancestors = [a for a in Org.objects.get_ancestors(org) if access.in_scope(request.user, a.path)]
     employers = org.employers.order_by("-employees")[:50] if org.is_base else None
     ctx = {
         "org": org,

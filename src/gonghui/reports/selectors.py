@@ -31,7 +31,7 @@ def same_day_last_year(on: dt.date) -> dt.date:
 
 def children_figures(org: Org) -> list[dict[str, Any]]:
     """Each active child with its subtree counters, in tree order: one query."""
-    children = list(org.get_children().filter(status=OrgStatus.ACTIVE).order_by("path"))
+    children = list(Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).order_by("path"))
     rows = {r.path: r for r in OrgCounter.objects.filter(path__in=[c.path for c in children])}
     out = []
     for c in children:

@@ -13,7 +13,7 @@ from gonghui.reports import annual, selectors
 
 def _dashboard_context(org: Org, user: object) -> dict[str, object]:
     ctx = selectors.dashboard(org)
-    ancestors = [a for a in org.get_ancestors() if access.in_scope(user, a.path)]
+    ancestors = [a for a in Org.objects.get_ancestors(org) if access.in_scope(user, a.path)]
     ctx["ancestors"] = ancestors
     ctx["chart"] = {
         "children": [

@@ -321,10 +321,13 @@ class Checker:
                 break
         if not found:
             return True
-        filled = [
-            c for c in cells if c != "" and c is not None and not (isinstance(c, str) and not c.strip())
-        ]
-        return len(filled) <= 2 and isinstance(filled[0], str) and bool(_FOOTER.match(filled[0].strip()))
+        filled = []
+        for c in cells:
+            if c != "" and c is not None and not (isinstance(c, str) and not c.strip()):
+                filled.append(c)
+                if len(filled) > 2:  # a data row: a footer line fills one or two cells
+                    return False
+        return isinstance(filled[0], str) and bool(_FOOTER.match(filled[0].strip()))
 
     def key(self, number: str) -> int:
         return int(number[:17]) * 11 + (10 if number[17] == "X" else int(number[17]))

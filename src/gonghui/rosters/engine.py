@@ -20,6 +20,7 @@ moment leaves whole batches only, and the counters say exactly what was saved.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ from gonghui.members.models import (
 )  # fmt: skip
 from gonghui.orgs.models import Employer, Org
 from gonghui.rosters.models import ImportJob, Mode
-from gonghui.rosters.pipeline import Batch, Prep
+from gonghui.rosters.pipeline import PERSON_TAIL, Batch, Prep
 
 LOOKUP_CHUNK = 500  # keys per IN (...) query: well under every backend's parameter limit
 
@@ -59,12 +60,8 @@ UPDATABLE = (
     "new_employment_group", "job", "skill_level", "is_model_worker", "employer_name", "employer_id",
     "phone_cipher", "phone_index", "phone_masked",
 )  # fmt: skip
-PERSON_COLUMNS = (
-    "id", "name", "id_cipher", "id_index", "id_masked", "gender", "birth_date", "birthplace_code", "province_code",
-    "ethnicity", "phone_cipher", "phone_index", "phone_masked", "education", "political_status", "hukou_type",
-    "is_migrant", "employment_status", "new_employment_group", "job", "skill_level", "is_model_worker", "employer_id",
-    "employer_name", "created_at", "updated_at",
-)  # fmt: skip
+# a new person: the keys and timestamps, then the row's own columns as the reader made them
+PERSON_COLUMNS = ("id", "province_code", "employer_id", "created_at", "updated_at", *PERSON_TAIL)
 MEMBERSHIP_COLUMNS = (
     "id", "person_id", "org_id", "org_path", "province_code", "member_no", "form_no", "joined_on", "status",
     "ended_on", "channel", "created_at", "updated_at",
@@ -322,27 +319,21 @@ def _write(
     now = connection.ops.adapt_datetimefield_value(now_)  # once, not once per value
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     pids = reserve_ids(Person, len(new_people))
-    person_rows = []
     # (person id, row, org, is_migrant, new-employment group)
     joiners: list[tuple[int, Prep, Org, bool, str]] = []
-    agri = HUKOU_AGRICULTURAL
     # in blind-index order: the unique index's B-tree is then walked once, left to right
     new_people.sort(key=lambda x: x[0].id_index)
+    person_rows = []
+    add_person, add_joiner = person_rows.append, joiners.append
+    org_keys: dict[int, tuple[str, dict[str, int]]] = {}
     for pid, (p, org) in zip(pids, new_people, strict=True):
-        # a new person: the row's values, empty where the file says nothing; 农民工 follows the
-        # hukou unless the file says it (members.actions.clean_person_fields)
-        mig = p.is_migrant if p.is_migrant is not None else p.hukou_type == agri
-        emap = ctx.employers.get(org.pk)
-        if emap is None:
-            emap = ctx.employer_map(org)
-        person_rows.append((
-            pid, p.name, p.id_cipher, p.id_index, p.id_masked, p.gender, p.birth_date, p.birthplace_code,
-            org.province_code, p.ethnicity or "", p.phone_cipher, p.phone_index or "", p.phone_masked, p.education or "",
-            p.political_status or "", p.hukou_type or "", mig, p.employment_status or "", p.new_employment_group or "",
-            p.job or "", p.skill_level or "", bool(p.is_model_worker), emap.get(p.employer_name) if p.employer_name else None,
-            p.employer_name or "", now, now,
-        ))  # fmt: skip
-        joiners.append((pid, p, org, mig, p.new_employment_group or ""))
+        keys = org_keys.get(org.pk)
+        if keys is None:
+            keys = org_keys[org.pk] = (org.province_code, ctx.employer_map(org))
+        ename = p.employer_name
+        # the row's columns come ready from the reader (pipeline.prepare)
+        add_person((pid, keys[0], keys[1].get(ename) if ename else None, now, now) + p.person)
+        add_joiner((pid, p, org, p.person[14], p.new_employment_group or ""))
     _insert(Person, PERSON_COLUMNS, person_rows)
     updates = [(*(f[c] for c in UPDATABLE), now, f["id"]) for _p, _o, f in rejoin]
     updates += [(*(after[c] for c in UPDATABLE), now, before["id"]) for before, after, _o, _s in changed]
@@ -369,27 +360,55 @@ def _write(
     deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     created_for: list[tuple[int, str, int]] = []  # (org id, id_index, membership id)
     note_prefix = f"名册导入 #{job.pk}"
+    # the choices' plain values: sqlite3 binds an exact str at once, a str subclass only after
+    # looking for an adapter (measurable at a million rows)
+    active, roster, join, apply = (
+        str.__str__(c) for c in (MembershipStatus.ACTIVE, Channel.ROSTER, EventType.JOIN, Reason.APPLY)
+    )
+    add_m, add_e, add_c = m_rows.append, e_rows.append, created_for.append
     for group in by_org.values():
         group.sort(key=lambda j: j[1].row)  # numbers follow the roster's order
         org = group[0][2]
         first = reserve_member_numbers(org, len(group))
         code, path, province, org_id = org.code, org.path, org.province_code, org.pk
+        migrants = females = new_employment = cards = 0
         for k, (pid, p, _o, mig, grp) in enumerate(group):
             mid = next(mids)
             joined = p.joined_on or today
             # f"{code}{n:06d}" is members.actions.format_member_no, inlined (a million calls)
-            m_rows.append((mid, pid, org_id, path, province, f"{code}{first + k:06d}",
-                           p.form_no or "", joined, MembershipStatus.ACTIVE, None, Channel.ROSTER, now, now))  # fmt: skip
-            e_rows.append((pid, mid, path, EventType.JOIN, Reason.APPLY, joined, None, org_id, user_id,
-                           f"{note_prefix} 第 {p.row} 行", now))  # fmt: skip
-            d = deltas[path]
-            d["members"] += 1
-            d["migrant_members"] += 1 if mig else 0
-            d["female_members"] += 1 if p.gender == "F" else 0
-            d["new_employment_members"] += 1 if grp else 0
+            add_m((mid, pid, org_id, path, province, f"{code}{first + k:06d}", p.form_no or "", joined, active, None,
+                   roster, now, now))  # fmt: skip
+            add_e(
+                (
+                    pid,
+                    mid,
+                    path,
+                    join,
+                    apply,
+                    joined,
+                    None,
+                    org_id,
+                    user_id,
+                    f"{note_prefix} 第 {p.row} 行",
+                    now,
+                )
+            )
+            if mig:
+                migrants += 1
+            if p.gender == "F":
+                females += 1
+            if grp:
+                new_employment += 1
             if pid in carded:
-                d["cards"] += 1
-            created_for.append((org_id, p.id_index, mid))
+                cards += 1
+            add_c((org_id, p.id_index, mid))
+        d = deltas[path]
+        d["members"] += len(group)
+        d["migrant_members"] += migrants
+        d["female_members"] += females
+        d["new_employment_members"] += new_employment
+        if cards:
+            d["cards"] += cards
     _insert(Membership, MEMBERSHIP_COLUMNS, m_rows)
     _insert(MembershipEvent, EVENT_COLUMNS, e_rows)
     for before, after, org, status in changed:
@@ -407,14 +426,22 @@ def _close_applications(created_for: list[tuple[int, str, int]], user: Any, now:
     if not created_for:
         return
     wanted = {(o, ix): mid for o, ix, mid in created_for}
-    keys = sorted({ix for _o, ix, _m in created_for})
-    qn = connection.ops.quote_name
-    statuses = ", ".join(f"'{s}'" for s in OPEN_APPLICATION_STATUSES)  # model constants, not input
-    head = f"SELECT {qn('id')}, {qn('org_id')}, {qn('id_index')} FROM {qn(Application._meta.db_table)} WHERE {qn('status')} IN ({statuses}) AND"  # noqa: S608
-    hits = [
-        (r["id"], r["org_id"], r["id_index"])
-        for r in _select_in(head, qn("id_index"), keys, ("id", "org_id", "id_index"))
-    ]
+    open_apps = Application.objects.filter(
+        org_id__in={o for o, _ix, _m in created_for}, status__in=OPEN_APPLICATION_STATUSES
+    )
+    if open_apps.count() <= len(wanted):
+        # the usual case: the unions have few open applications — fetch them all, match here
+        # (one query instead of one per LOOKUP_CHUNK keys)
+        hits = list(open_apps.values_list("id", "org_id", "id_index"))
+    else:
+        keys = sorted({ix for _o, ix, _m in created_for})
+        qn = connection.ops.quote_name
+        statuses = ", ".join(f"'{s}'" for s in OPEN_APPLICATION_STATUSES)  # model constants, not input
+        head = f"SELECT {qn('id')}, {qn('org_id')}, {qn('id_index')} FROM {qn(Application._meta.db_table)} WHERE {qn('status')} IN ({statuses}) AND"  # noqa: S608
+        hits = [
+            (r["id"], r["org_id"], r["id_index"])
+            for r in _select_in(head, qn("id_index"), keys, ("id", "org_id", "id_index"))
+        ]
     reviewer = user if getattr(user, "is_authenticated", False) else None
     for pk, org_id, ix in hits:
         mid = wanted.get((org_id, ix))
@@ -468,6 +495,20 @@ def run_batches(
     ctx: Context, token: str, batches: Iterable[Batch], progress: Callable[[ImportJob], None] | None = None
 ) -> str:
     """Apply batches, each in one transaction with the job's counters. Returns 'done' or 'cancelled'."""
+    # The batches' rows are plain tuples, freed as each batch ends; left on, the cyclic collector
+    # would walk the growing heap every few thousand of them (a tenth of the writer's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_batches(ctx, token, batches, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_batches(
+    ctx: Context, token: str, batches: Iterable[Batch], progress: Callable[[ImportJob], None] | None
+) -> str:
     job = ctx.job
     for batch in batches:
         with transaction.atomic():

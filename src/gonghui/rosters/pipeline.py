@@ -13,6 +13,7 @@ Nothing here decides anything about existing members: that needs the database an
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import marshal
 import multiprocessing as mp
 import os
@@ -24,6 +25,7 @@ from typing import Any, NamedTuple
 
 from gonghui.core import ids, pii
 from gonghui.core.sheets import SheetReadError, Table
+from gonghui.members.codes import HUKOU_AGRICULTURAL
 from gonghui.rosters.checks import Checker, CodeBook
 from gonghui.rosters.columns import Header
 
@@ -63,6 +65,18 @@ class Prep(NamedTuple):
     joined_on: str | None  # ISO
     form_no: str | None
     org: str
+    # the row as a new person's columns (engine.PERSON_TAIL order): empty text for "no value",
+    # 农民工 decided, booleans as 0/1 — built here so the writer only puts the keys in front
+    person: tuple[Any, ...]
+
+
+# What a new person's row holds besides the keys and timestamps the writer adds (engine.py inserts
+# these columns after id, province_code, employer_id, created_at, updated_at).
+PERSON_TAIL = (
+    "name", "id_cipher", "id_index", "id_masked", "gender", "birth_date", "birthplace_code", "ethnicity",
+    "phone_cipher", "phone_index", "phone_masked", "education", "political_status", "hukou_type", "is_migrant",
+    "employment_status", "new_employment_group", "job", "skill_level", "is_model_worker", "employer_name",
+)  # fmt: skip
 
 
 class Batch(NamedTuple):
@@ -97,16 +111,32 @@ def prepare(recs: list[Any], encrypt: bool) -> list[tuple[Any, ...]]:
     ph_idx = iter(pii.blind_index_many(phones, PHONE_CONTEXT))
     ph_ciph = iter(pii.encrypt_many(phones, PHONE_CONTEXT) if encrypt else [""] * len(phones))
     mask_id, mask_phone = ids.mask_id_number, ids.mask_phone
+    agri = HUKOU_AGRICULTURAL
     out = []
     for r, ix, cx in zip(recs, id_idx, id_ciph, strict=True):
         p = r.phone
+        if p:
+            pi, pc = next(ph_idx), next(ph_ciph)
+            # mask_phone's mobile case, inlined (a million calls)
+            pm = p[:3] + "****" + p[7:] if len(p) == 11 and p.isdigit() else mask_phone(p)
+        else:
+            pi, pc, pm = None, "", ""
         j = r.joined_on
+        number, born, hukou, migrant = r.number, r.birth_date.isoformat(), r.hukou_type, r.is_migrant
+        masked = number[:4] + "**********" + number[14:] if len(number) == 18 else mask_id(number)
+        # 农民工 follows the hukou unless the file says it (members.actions.clean_person_fields)
+        mig = migrant if migrant is not None else hukou == agri
+        person = (
+            r.name, cx, ix, masked, r.gender, born, r.address_code, r.ethnicity or "", pc, pi or "", pm,
+            r.education or "", r.political_status or "", hukou or "", 1 if mig else 0, r.employment_status or "",
+            r.new_employment_group or "", r.job or "", r.skill_level or "", 1 if r.is_model_worker else 0,
+            r.employer_name or "",
+        )  # fmt: skip
         out.append((
-            r.row, ix, cx, mask_id(r.number), r.name, r.gender, r.birth_date.isoformat(), r.address_code,
-            next(ph_idx) if p else None, next(ph_ciph) if p else "", mask_phone(p) if p else "",
-            r.ethnicity, r.education, r.political_status, r.hukou_type, r.is_migrant, r.employment_status,
+            r.row, ix, cx, masked, r.name, r.gender, born, r.address_code, pi, pc, pm,
+            r.ethnicity, r.education, r.political_status, hukou, migrant, r.employment_status,
             r.new_employment_group, r.job, r.skill_level, r.is_model_worker, r.employer_name, j.isoformat() if j else None,
-            r.form_no, r.org or "",
+            r.form_no, r.org or "", person,
         ))  # fmt: skip
     return out
 
@@ -152,6 +182,10 @@ def batches(plan: Plan) -> Iterator[Batch]:
 
 
 def _reader_main(plan: Plan, out: Any) -> None:
+    # Nothing the reader makes lives in a reference cycle, and a million rows of short-lived
+    # tuples would otherwise set the cyclic collector off every few hundred rows; this process
+    # ends with the file.
+    gc.disable()
     try:
         for b in batches(plan):
             # marshal: the rows are plain tuples of str / int / bool / None, and marshal moves

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"组织代码不存在：{opts['org']} (unknown org code)")
         else:
-            org = Org.get_root_nodes().first()
+            org = Org.objects.get_root_nodes().first()
             if org is None:
                 raise CommandError("数据库中还没有组织。No orgs yet: run `gonghui demo`.")
         stats = subtree_stats(org)
