@@ -9,6 +9,7 @@ export DJANGO_SETTINGS_MODULE=gonghui.settings
 "$BIN/gonghui" migrate --noinput -v 0
 "$BIN/gonghui" demo --if-empty
 "$BIN/gonghui" collectstatic --noinput -v 0
+"$BIN/gonghui" stats --snapshot --schedule   # history for large dashboards, then nightly by the worker
 
 "$BIN/gonghui" db_worker --queue-name default > "${GONGHUI_DATA_DIR:-var}/worker.log" 2>&1 &
 WORKER=$!

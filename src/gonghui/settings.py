@@ -206,4 +206,7 @@ LOGGING = {
 # --- domain settings (DOMAIN.md marks these *unverified*: defaults here, shown in help text) ---
 # 建会率 denominator: surveyed employers with at least this many employees.
 GONGHUI_COVERAGE_MIN_EMPLOYEES = int(os.environ.get("GONGHUI_COVERAGE_MIN_EMPLOYEES", 25))
+# Dashboards count the history of subtrees up to this many members live, and read the daily
+# snapshots (`gonghui stats --snapshot`, run by the worker each night) above it.
+GONGHUI_DASHBOARD_LIVE_LIMIT = int(os.environ.get("GONGHUI_DASHBOARD_LIVE_LIMIT", 200_000))
 GONGHUI_DEMO_PASSWORD = os.environ.get("GONGHUI_DEMO_PASSWORD", "gonghui-demo-2026")

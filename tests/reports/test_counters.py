@@ -63,7 +63,13 @@ class World:
         actions.org_create(user=None, parent=parent, kind=kind, name=f"新基层{self.n}", region_code="530326")
 
     def create_township(self, i: int, j: int, today: dt.date) -> None:
-        actions.org_create(user=None, parent=Org.objects.get(code="T0001"), kind=OrgKind.TOWNSHIP_UNION, name=f"新镇{self.n}", region_code="530326")
+        actions.org_create(
+            user=None,
+            parent=Org.objects.get(code="T0001"),
+            kind=OrgKind.TOWNSHIP_UNION,
+            name=f"新镇{self.n}",
+            region_code="530326",
+        )
 
     def move(self, i: int, j: int, today: dt.date) -> None:
         org = pick(i, [o for o in active() if o.depth > 1])
@@ -83,7 +89,9 @@ class World:
     def employer_new(self, i: int, j: int, today: dt.date) -> None:
         area = pick(i, active([OrgKind.TOWNSHIP_UNION, OrgKind.SYSTEM_UNION]))
         union = pick(j, active(BASE_KINDS)) if j % 2 else None
-        e = actions.employer_create(user=None, area_org=area, name=f"单位{self.n}", region_code="530326", union=union)
+        e = actions.employer_create(
+            user=None, area_org=area, name=f"单位{self.n}", region_code="530326", union=union
+        )
         if j % 3:
             actions.employer_survey_record(user=None, employer=e, surveyed_on=today, operating_status="normal",
                                            employees=10 + j * 7, members=0, migrant_workers=j, migrant_members=0)  # fmt: skip
@@ -162,9 +170,19 @@ class World:
                             new_employment_group="" if p.new_employment_group else "truck_driver")  # fmt: skip
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=25))
-def test_counters_equal_a_recount_after_any_sequence(tree: dict[str, Any], steps: list[tuple[str, int, int]]) -> None:
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(OPS), st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=25
+    )
+)
+def test_counters_equal_a_recount_after_any_sequence(
+    tree: dict[str, Any], steps: list[tuple[str, int, int]]
+) -> None:
     try:
         with transaction.atomic():
             world = World()
@@ -179,7 +197,11 @@ def test_counters_equal_a_recount_after_any_sequence(tree: dict[str, Any], steps
 
 def test_a_subtree_move_carries_its_figures(tree: dict[str, Any]) -> None:
     east_before = counters.subtree_figures(Org.objects.get(code="T0002").path)
-    assert east_before["employers"] == 3 and east_before["grassroots"] == 1 and east_before["joint_grassroots"] == 1
+    assert (
+        east_before["employers"] == 3
+        and east_before["grassroots"] == 1
+        and east_before["joint_grassroots"] == 1
+    )
     actions.org_move(user=None, org=Org.objects.get(code="T0004"), new_parent=Org.objects.get(code="T0005"))
     east = counters.subtree_figures(Org.objects.get(code="T0002").path)
     west = counters.subtree_figures(Org.objects.get(code="T0005").path)

@@ -285,4 +285,9 @@ def load_province(*, seed: int = 2017, orgs: int = 500_000, members: int = 10_00
     t = time.perf_counter()
     rebuild()
     log(f"counters rebuilt in {time.perf_counter() - t:.1f}s")
+    from gonghui.reports import snapshots
+
+    t = time.perf_counter()
+    snapshots.ensure(log=log)
+    log(f"history snapshots in {time.perf_counter() - t:.1f}s")
     return {"orgs": b.org_id, "members": members, "seconds": round(time.perf_counter() - started, 1)}

@@ -56,7 +56,11 @@ def tables(org: Org) -> list[dict[str, Any]]:
 
 def report_title(org: Org) -> str:
     start, end = statistical_year(timezone.localdate())
-    return _("%(org)s 工会组织和会员情况年报（统计年度 %(a)s 至 %(b)s）") % {"org": org.name, "a": start, "b": end}
+    return _("%(org)s 工会组织和会员情况年报（统计年度 %(a)s 至 %(b)s）") % {
+        "org": org.name,
+        "a": start,
+        "b": end,
+    }
 
 
 def as_xlsx(org: Org) -> bytes:
@@ -113,6 +117,12 @@ def as_pdf(org: Org) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]))  # fmt: skip
         story += [t, Spacer(1, 4 * mm)]
-    story.append(Paragraph(_("数据来源：gonghui 会员实名制数据库，生成于 %(t)s。口径说明见系统帮助。") % {"t": f"{timezone.localtime():%Y-%m-%d %H:%M}"}, cell))
+    story.append(
+        Paragraph(
+            _("数据来源：gonghui 会员实名制数据库，生成于 %(t)s。口径说明见系统帮助。")
+            % {"t": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
+            cell,
+        )
+    )
     doc.build(story)
     return buf.getvalue()

@@ -189,7 +189,9 @@ def recount() -> dict[str, dict[str, int]]:
 def verify() -> list[dict[str, Any]]:
     """Differences between the stored counters and a recount (empty list = exact)."""
     expected = recount()
-    stored = {row["path"]: row for row in OrgCounter.objects.values("path", *FIELDS).iterator(chunk_size=5000)}
+    stored = {
+        row["path"]: row for row in OrgCounter.objects.values("path", *FIELDS).iterator(chunk_size=5000)
+    }
     diffs = []
     for path, exp in expected.items():
         got = stored.get(path)

@@ -25,7 +25,14 @@ KIND_FIELDS = {
     "new_employment": "new_employment_unions",
 }
 ORG_FIELDS = ("orgs", *KIND_FIELDS.values())
-MEMBER_FIELDS = ("members", "migrant_members", "female_members", "new_employment_members", "cards", "retained_members")
+MEMBER_FIELDS = (
+    "members",
+    "migrant_members",
+    "female_members",
+    "new_employment_members",
+    "cards",
+    "retained_members",
+)
 EMPLOYER_FIELDS = (
     "employers", "employers_surveyed", "unionised_employers", "employees", "migrant_employees",
     "unionised_employees", "unionised_migrant_employees", "coverage_denominator", "coverage_covered",
@@ -81,3 +88,26 @@ class OrgCounter(models.Model):
 
     def figures(self) -> dict[str, int]:
         return {f: getattr(self, f) for f in FIELDS}
+
+
+class Snapshot(models.Model):
+    """The register's figures for a union with units under it, on a day (reports/snapshots.py)."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="snapshots"
+    )  # the union, wherever it sits now
+    on = models.DateField()
+    members = models.BigIntegerField(default=0)  # 保留会籍 included
+    migrant_members = models.BigIntegerField(default=0)
+    groups = models.JSONField(
+        null=True, blank=True
+    )  # current members per new-employment group (daily snapshots)
+
+    class Meta:
+        verbose_name = "历史快照"
+        verbose_name_plural = "历史快照"
+        constraints = [models.UniqueConstraint(fields=["org", "on"], name="snapshot_org_on")]
+        indexes = [models.Index(fields=["on"], name="snapshot_on")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.on}: {self.members}"

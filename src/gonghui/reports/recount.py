@@ -26,17 +26,24 @@ def own_figures() -> dict[str, Tally[str]]:
     def add(path: str, **figs: int) -> None:
         own.setdefault(path, Tally()).update({k: v for k, v in figs.items() if v})
 
-    for path, kind in Org.objects.filter(status=OrgStatus.ACTIVE).values_list("path", "kind").iterator(chunk_size=10000):
+    for path, kind in (
+        Org.objects.filter(status=OrgStatus.ACTIVE).values_list("path", "kind").iterator(chunk_size=10000)
+    ):
         add(path, orgs=1, **{KIND_FIELDS[kind]: 1})
 
     for union_path, covered in ((True, True), (False, False)):
         key = "union__path" if union_path else "area_path"
-        qs = Employer.objects.filter(union__isnull=not covered).order_by().values(key).annotate(
-            n=Count("id"),
-            should=Count("id", filter=SHOULD_HAVE_UNION),
-            surveyed=Count("id", filter=Q(surveyed_on__isnull=False)),
-            employees=Sum("employees"),
-            migrants=Sum("migrant_workers"),
+        qs = (
+            Employer.objects.filter(union__isnull=not covered)
+            .order_by()
+            .values(key)
+            .annotate(
+                n=Count("id"),
+                should=Count("id", filter=SHOULD_HAVE_UNION),
+                surveyed=Count("id", filter=Q(surveyed_on__isnull=False)),
+                employees=Sum("employees"),
+                migrants=Sum("migrant_workers"),
+            )
         )
         for row in qs:
             add(
@@ -66,7 +73,9 @@ def own_figures() -> dict[str, Tally[str]]:
     for row in members:
         add(row["org_path"], members=row["n"], migrant_members=row["migrant"], female_members=row["female"],
             new_employment_members=row["new_emp"], cards=row["cards"])  # fmt: skip
-    retained = Membership.objects.filter(status="retained").order_by().values("org_path").annotate(n=Count("id"))
+    retained = (
+        Membership.objects.filter(status="retained").order_by().values("org_path").annotate(n=Count("id"))
+    )
     for row in retained:
         add(row["org_path"], retained_members=row["n"])
     return own

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import rate, subtree_stats
+from gonghui.reports import snapshots
 from gonghui.reports.models import FIELDS, OrgCounter
 
 
@@ -58,18 +59,28 @@ def members_at(org: Org, on: dt.date) -> dict[str, int]:
     return {"members": agg["members"], "migrant_members": agg["migrant"]}
 
 
-def members_by_year(org: Org, *, first_year: int = 2005, today: dt.date | None = None) -> list[dict[str, int]]:
+def members_by_year(
+    org: Org, *, first_year: int = 2005, today: dt.date | None = None
+) -> list[dict[str, int]]:
     """Members at each year's end (and today for the current year): joins minus ends, cumulative.
     Two grouped queries over the subtree, whatever its size in years."""
     from gonghui.members.models import Membership
 
     today = today or timezone.localdate()
     base = Membership.objects.filter(org_path__startswith=org.path).order_by()
-    joins = dict(base.annotate(y=ExtractYear("joined_on")).values("y").annotate(n=Count("id")).values_list("y", "n"))
-    ends = dict(
-        base.filter(ended_on__isnull=False).annotate(y=ExtractYear("ended_on")).values("y").annotate(n=Count("id")).values_list("y", "n")
+    joins = dict(
+        base.annotate(y=ExtractYear("joined_on")).values("y").annotate(n=Count("id")).values_list("y", "n")
     )
-    before = sum(n for y, n in joins.items() if y < first_year) - sum(n for y, n in ends.items() if y < first_year)
+    ends = dict(
+        base.filter(ended_on__isnull=False)
+        .annotate(y=ExtractYear("ended_on"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .values_list("y", "n")
+    )
+    before = sum(n for y, n in joins.items() if y < first_year) - sum(
+        n for y, n in ends.items() if y < first_year
+    )
     out, running = [], before
     for year in range(first_year, today.year + 1):
         running += joins.get(year, 0) - ends.get(year, 0)
@@ -78,45 +89,83 @@ def members_by_year(org: Org, *, first_year: int = 2005, today: dt.date | None =
 
 
 def new_employment_groups(org: Org) -> list[dict[str, Any]]:
-    from gonghui.members import codes
     from gonghui.members.models import Membership
 
     rows = (
         Membership.objects.filter(org_path__startswith=org.path, status="active")
         .exclude(person__new_employment_group="")
         .order_by()
-        .values("person__new_employment_group")
+        .values_list("person__new_employment_group")
         .annotate(n=Count("id"))
-        .order_by("-n")
     )
-    return [{"code": r["person__new_employment_group"], "name": codes.label(codes.Table.NEW_EMPLOYMENT, r["person__new_employment_group"]),
-             "members": r["n"]} for r in rows]  # fmt: skip
+    return _group_rows(dict(rows))
+
+
+def _group_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
+    from gonghui.members import codes
+
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        {"code": c, "name": codes.label(codes.Table.NEW_EMPLOYMENT, c), "members": n} for c, n in ranked if n
+    ]
 
 
 def dashboard(org: Org, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the dashboard page shows. Current figures come from the counters; history and
+    groups are counted live for subtrees up to GONGHUI_DASHBOARD_LIVE_LIMIT members and read from
+    the daily snapshots above that (reports/snapshots.py), falling back to counting any date
+    a snapshot is missing for."""
     today = today or timezone.localdate()
     stats = subtree_stats(org)
-    year_start, _year_end = statistical_year(today)
-    last_year = same_day_last_year(today)
-    then = members_at(org, last_year)
-    at_year_start = members_at(org, year_start - dt.timedelta(days=1))
     now = stats["members"] + stats["retained_members"]
+    snap = None
+    if org.numchild > 0 and now > snapshots.live_limit():
+        snap = snapshots.latest(org)
+    ref = snap.on if snap is not None else today
+    year_start, _year_end = statistical_year(ref)
+    last_year = same_day_last_year(ref)
+    eve = year_start - dt.timedelta(days=1)
+    if snap is not None:
+        kept = snapshots.at(org, snapshots.dates_for(ref))
+
+        def at(on: dt.date) -> dict[str, int]:
+            s = kept.get(on)
+            return {"members": s.members, "migrant_members": s.migrant_members} if s else members_at(org, on)
+
+        then, at_year_start, at_ref = (
+            at(last_year),
+            at(eve),
+            {"members": snap.members, "migrant_members": snap.migrant_members},
+        )
+        by_year = [
+            {"year": y, "members": at(dt.date(y, 12, 31))["members"]}
+            for y in range(snapshots.FIRST_YEAR, ref.year)
+        ]
+        by_year.append({"year": ref.year, "members": snap.members})
+        groups = _group_rows(snap.groups or {})
+        base = snap.members
+    else:
+        then, at_year_start, at_ref = members_at(org, last_year), members_at(org, eve), members_at(org, today)
+        by_year = members_by_year(org, today=today)
+        groups = new_employment_groups(org)
+        base = now
     return {
         "org": org,
         "stats": stats,
         "today": today,
+        "history_as_of": ref if snap is not None else None,
         "statistical_year": year_start,
         "compare": {
             "last_year_date": last_year,
             "members_last_year": then["members"],
-            "members_now": now,
-            "members_change": now - then["members"],
+            "members_now": base,
+            "members_change": base - then["members"],
             "migrant_last_year": then["migrant_members"],
-            "migrant_change": members_at(org, today)["migrant_members"] - then["migrant_members"],
+            "migrant_change": at_ref["migrant_members"] - then["migrant_members"],
             "members_year_start": at_year_start["members"],
-            "members_this_year": now - at_year_start["members"],
+            "members_this_year": base - at_year_start["members"],
         },
         "children": children_figures(org),
-        "by_year": members_by_year(org, today=today),
-        "groups": new_employment_groups(org),
+        "by_year": by_year,
+        "groups": groups,
     }

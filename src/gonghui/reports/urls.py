@@ -8,5 +8,9 @@ app_name = "reports"
 urlpatterns = [
     path("dashboard/<str:code>/", views.dashboard, name="dashboard"),
     path("reports/annual/<str:code>/", views.annual_report, name="annual"),
-    re_path(r"^reports/annual/(?P<code>[^/]+)/report\.(?P<fmt>xlsx|pdf)$", views.annual_report_file, name="annual_file"),
+    re_path(
+        r"^reports/annual/(?P<code>[^/]+)/report\.(?P<fmt>xlsx|pdf)$",
+        views.annual_report_file,
+        name="annual_file",
+    ),
 ]

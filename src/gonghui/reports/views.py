@@ -38,7 +38,11 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 @access.page(Perm.VIEW)
 def annual_report(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code)
-    return render(request, "reports/annual.html", {"org": org, "title": annual.report_title(org), "tables": annual.tables(org)})
+    return render(
+        request,
+        "reports/annual.html",
+        {"org": org, "title": annual.report_title(org), "tables": annual.tables(org)},
+    )
 
 
 @require_GET

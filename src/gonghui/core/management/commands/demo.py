@@ -56,6 +56,9 @@ class Command(BaseCommand):
 
         analyze()
         rebuild()  # the demo loads through bulk paths; its statistics counters are counted once at the end
+        from gonghui.reports import snapshots
+
+        snapshots.ensure()  # history for the dashboards of large subtrees (and the nightly job's first day)
         result["seconds"] = round(time.perf_counter() - started, 2)
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="年度：另给出该年的技能培训与帮扶数字（training, assistance）")
         parser.add_argument("--verify", action="store_true", help="从头重算并与维护的计数比对，有差异则以非零状态退出")
         parser.add_argument("--rebuild", action="store_true", help="从头重算全部计数（恢复备份或修改口径后）")
+        parser.add_argument("--snapshot", action="store_true", help="生成今天（及缺少的历史日期）的统计快照，供大范围统计页使用")
+        parser.add_argument("--schedule", action="store_true", help="与 --snapshot 同用：此后由后台任务每天凌晨生成快照")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from gonghui.reports import counters
@@ -25,6 +27,16 @@ class Command(BaseCommand):
         if opts["rebuild"]:
             n = counters.rebuild()
             self.stderr.write(f"已重算 {n} 个组织的统计计数。Rebuilt counters of {n} orgs.")
+        if opts["snapshot"]:
+            from gonghui.reports import snapshots
+
+            done = snapshots.ensure()
+            self.stderr.write(f"已生成统计快照：{len(done['dates'])} 个日期，{done['unions']} 个有下级的工会。")
+            if opts["schedule"]:
+                from gonghui.reports.tasks import schedule_daily
+
+                when = schedule_daily()
+                self.stderr.write(f"下次快照：{when:%Y-%m-%d %H:%M}" if when else "任务后端不支持定时任务，未安排每日快照。")
         if opts["verify"]:
             diffs = counters.verify()
             if diffs:

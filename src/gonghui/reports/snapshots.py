@@ -1,0 +1,158 @@
+"""Daily snapshots of the register's history for unions with units under them (issue 7).
+
+The maintained counters (OrgCounter) answer "how many now" for any subtree in one row. History —
+members on the same day last year, at the start of the statistical year, at each year's end, and
+the new-employment groups — is counted from the register's join and end dates. For a township
+that is a few milliseconds; for a province of ten million members it is a scan of the register.
+So for every union that has units under it, the figures at a date are computed once and kept:
+
+* `ensure(on)` (the daily job, `gonghui stats --snapshot`) computes `on` itself and whichever
+  of the dates a dashboard for `on` compares with are missing (each year's end since
+  FIRST_YEAR, the same day last year, the eve of the statistical year);
+* the dashboard (reports.selectors) reads them for subtrees larger than
+  GONGHUI_DASHBOARD_LIVE_LIMIT members and counts smaller ones live.
+
+A snapshot holds the register as it stood on its day: a township moved to another county later
+keeps counting under the old county in the years before the move — the figures reported then.
+Members include 保留会籍 (the register keeps no date for the switch), as `members_at` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter as Tally
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from gonghui.orgs.models import Org, OrgStatus
+
+FIRST_YEAR = 2005
+STEP = Org.steplen
+
+
+def live_limit() -> int:
+    return int(getattr(settings, "GONGHUI_DASHBOARD_LIVE_LIMIT", 200_000))
+
+
+def statistical_year_eve(on: dt.date) -> dt.date:
+    """The day before the statistical year holding `on` starts (1 October)."""
+    start_year = on.year if on.month >= 10 else on.year - 1
+    return dt.date(start_year, 9, 30)
+
+
+def same_day_last_year(on: dt.date) -> dt.date:
+    try:
+        return on.replace(year=on.year - 1)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - 1, day=28)
+
+
+def dates_for(on: dt.date) -> list[dt.date]:
+    """The dates a dashboard on `on` reads: `on`, a year before, the statistical year's eve, year ends."""
+    ends = [dt.date(y, 12, 31) for y in range(FIRST_YEAR, on.year)]
+    return sorted({on, same_day_last_year(on), statistical_year_eve(on), *ends})
+
+
+def _parents() -> dict[str, int]:
+    """Paths (→ org id) of the active unions that have units under them."""
+    return dict(Org.objects.filter(numchild__gt=0, status=OrgStatus.ACTIVE).values_list("path", "id"))
+
+
+def _rolled_up(rows: Iterable[tuple[str, dict[str, int]]], parents: dict[str, int]) -> dict[str, Tally[str]]:
+    out: dict[str, Tally[str]] = {p: Tally() for p in parents}
+    for path, figs in rows:
+        for i in range(STEP, len(path) + 1, STEP):
+            t = out.get(path[:i])
+            if t is not None:
+                t.update(figs)
+    return out
+
+
+def compute(on: dt.date, parents: dict[str, int]) -> dict[str, Tally[str]]:
+    """Members and migrant members of each parent's subtree on `on`, from the register's dates."""
+    from gonghui.members.models import Membership
+
+    qs = (
+        Membership.objects.filter(joined_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .order_by()
+        .values("org_path")
+        .annotate(n=Count("id"), migrant=Count("id", filter=Q(person__is_migrant=True)))
+    )
+    rows = (
+        (r["org_path"], {"members": r["n"], "migrant_members": r["migrant"]})
+        for r in qs.iterator(chunk_size=10_000)
+    )
+    return _rolled_up(rows, parents)
+
+
+def compute_groups(parents: dict[str, int]) -> dict[str, Tally[str]]:
+    """Current members of each new-employment group, per parent's subtree (today only)."""
+    from gonghui.members.models import Membership
+
+    qs = (
+        Membership.objects.filter(status="active")
+        .exclude(person__new_employment_group="")
+        .order_by()
+        .values("org_path", "person__new_employment_group")
+        .annotate(n=Count("id"))
+    )
+    rows = (
+        (r["org_path"], {r["person__new_employment_group"]: r["n"]}) for r in qs.iterator(chunk_size=10_000)
+    )
+    return _rolled_up(rows, parents)
+
+
+def store(
+    on: dt.date, figures: dict[str, Tally[str]], parents: dict[str, int], groups: dict[str, Tally[str]] | None
+) -> int:
+    from gonghui.reports.models import Snapshot
+
+    objs = [
+        Snapshot(org_id=parents[p], on=on, members=f.get("members", 0), migrant_members=f.get("migrant_members", 0),
+                 groups=dict(groups[p]) if groups is not None else None)
+        for p, f in figures.items()
+    ]  # fmt: skip
+    with transaction.atomic():
+        Snapshot.objects.filter(on=on).delete()
+        Snapshot.objects.bulk_create(objs, batch_size=5000)
+    return len(objs)
+
+
+def ensure(on: dt.date | None = None, *, log: Any = None) -> dict[str, Any]:
+    """Take the snapshot of `on` (default today) and any missing date a dashboard on `on` reads."""
+    from gonghui.reports.models import Snapshot
+
+    on = on or timezone.localdate()
+    parents = _parents()
+    have = set(Snapshot.objects.filter(on__in=dates_for(on)).values_list("on", flat=True).distinct())
+    todo = [d for d in dates_for(on) if d == on or d not in have]
+    rows = 0
+    for d in todo:
+        rows += store(d, compute(d, parents), parents, compute_groups(parents) if d == on else None)
+        if log:
+            log(f"snapshot {d.isoformat()}: {len(parents)} unions")
+    return {
+        "on": on.isoformat(),
+        "dates": [d.isoformat() for d in todo],
+        "unions": len(parents),
+        "rows": rows,
+    }
+
+
+def latest(org: Org) -> Any:
+    """The union's newest daily snapshot (the one holding the groups), or None."""
+    from gonghui.reports.models import Snapshot
+
+    return Snapshot.objects.filter(org=org, groups__isnull=False).order_by("-on").first()
+
+
+def at(org: Org, dates: Iterable[dt.date]) -> dict[dt.date, Any]:
+    from gonghui.reports.models import Snapshot
+
+    return {s.on: s for s in Snapshot.objects.filter(org=org, on__in=list(dates))}
