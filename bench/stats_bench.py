@@ -6,6 +6,8 @@ For each database, in a temporary folder (var/ is never touched): migrate, load
 `gonghui demo --scale province`, then measure in one process
   * the whole-tree dashboard figures served from the maintained counters (target < 200 ms),
     against a full recount of the same figures (the reference; the ratio is printed);
+  * the whole dashboard page (GET /dashboard/<root>/: figures, children, history from the daily
+    snapshots, groups) as a leader opens it;
   * a member lookup by ID number through the blind index (p99 of 1,000 lookups, target < 20 ms);
   * the member list page's query count at page sizes 10 and 50 (must be equal);
   * counters_exact: a recount compared with every counter row.
@@ -86,6 +88,15 @@ def measure() -> dict[str, object]:
     user = User.objects.filter(username="bench").first() or User.objects.create_user("bench", org=root, role="viewer")
     client = Client()
     client.force_login(user)
+    # the whole dashboard page as a leader opens it: figures, children, history (snapshots), groups
+    client.get(f"/dashboard/{root.code}/")
+    page_runs = []
+    for _ in range(10):
+        t = time.perf_counter()
+        assert client.get(f"/dashboard/{root.code}/").status_code == 200
+        page_runs.append(time.perf_counter() - t)
+    page_ms = statistics.median(page_runs) * 1000
+
     queries = {}
     for size in (10, 50):
         client.get(f"/members/?per={size}")
@@ -97,7 +108,7 @@ def measure() -> dict[str, object]:
     diffs = counters.verify()
     verify_s = time.perf_counter() - t
     return {
-        "orgs": Org.objects.count(), "members": Membership.objects.count(), "dashboard_ms": round(dash_ms, 2),
+        "orgs": Org.objects.count(), "members": Membership.objects.count(), "dashboard_ms": round(dash_ms, 2), "dashboard_page_ms": round(page_ms, 1),
         "recount_s": round(recount_s, 2), "ratio": round(recount_s * 1000 / dash_ms, 1), "lookup_p50_ms": round(p50_ms, 3),
         "lookup_p99_ms": round(p99_ms, 3), "list_queries": queries, "verify_s": round(verify_s, 1), "counters_exact": not diffs,
     }  # fmt: skip
@@ -144,6 +155,7 @@ def main() -> None:
             exact = exact and bool(r["counters_exact"])
             print(f"[{db}] orgs={r['orgs']:,} members={r['members']:,} load={r['load_s']}s")
             print(f"[{db}] dashboard (counters) median {r['dashboard_ms']} ms; full recount {r['recount_s']} s; ratio recount/dashboard = {r['ratio']}x")
+            print(f"[{db}] dashboard page (GET, all panels) median {r['dashboard_page_ms']} ms")
             print(f"[{db}] lookup by ID number p50 {r['lookup_p50_ms']} ms, p99 {r['lookup_p99_ms']} ms")
             print(f"[{db}] member list queries: page size 10 → {r['list_queries']['10']}, page size 50 → {r['list_queries']['50']}")
             print(f"[{db}] verify {r['verify_s']} s, counters_exact={str(r['counters_exact']).lower()}")

@@ -33,6 +33,21 @@ def test_demo_county_figures(db: Any) -> None:
         run("demo")  # not twice
     assert "跳过" in run("demo", "--if-empty")
 
+    # the demo took today's history snapshots: a dashboard read from them equals one counted live
+    from django.test import override_settings
+
+    from gonghui.orgs.models import Org
+    from gonghui.reports import selectors
+
+    root, town = Org.objects.get(code="5303260001"), Org.objects.get(code=townships[0]["code"])
+    for org in (root, town):
+        live = selectors.dashboard(org)
+        with override_settings(GONGHUI_DASHBOARD_LIVE_LIMIT=0):
+            snap = selectors.dashboard(org)
+        assert live["history_as_of"] is None and snap["history_as_of"] is not None
+        assert (snap["by_year"], snap["compare"], snap["groups"]) == (live["by_year"], live["compare"], live["groups"])
+        assert live["by_year"][-1]["members"] == live["stats"]["members"] + live["stats"]["retained_members"]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_is_deterministic() -> None:

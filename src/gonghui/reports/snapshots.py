@@ -26,7 +26,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from gonghui.orgs.models import Org, OrgStatus
@@ -73,22 +74,51 @@ def _rolled_up(rows: Iterable[tuple[str, dict[str, int]]], parents: dict[str, in
     return out
 
 
-def compute(on: dt.date, parents: dict[str, int]) -> dict[str, Tally[str]]:
-    """Members and migrant members of each parent's subtree on `on`, from the register's dates."""
+def compute(dates: Iterable[dt.date], parents: dict[str, int]) -> dict[dt.date, dict[str, Tally[str]]]:
+    """Members and migrant members of each parent's subtree on each of `dates`, from the
+    register's join and end dates — in one grouped query per tree depth, whatever the number of
+    dates: each membership falls in the dates from the first on or after it joined up to (not
+    including) the first on or after it ended; the database groups by (ancestor, those two), and
+    the counts per date are running sums of the groups' starts and ends."""
     from gonghui.members.models import Membership
 
-    qs = (
-        Membership.objects.filter(joined_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-        .order_by()
-        .values("org_path")
-        .annotate(n=Count("id"), migrant=Count("id", filter=Q(person__is_migrant=True)))
-    )
-    rows = (
-        (r["org_path"], {"members": r["n"], "migrant_members": r["migrant"]})
-        for r in qs.iterator(chunk_size=10_000)
-    )
-    return _rolled_up(rows, parents)
+    days = sorted(set(dates))
+    if not days or not parents:
+        return {d: {p: Tally() for p in parents} for d in days}
+
+    def bucket(field: str) -> Case:
+        return Case(*[When(**{f"{field}__lte": d}, then=Value(i)) for i, d in enumerate(days)],
+                    default=Value(len(days)), output_field=IntegerField())  # fmt: skip
+
+    starts: dict[str, list[list[int]]] = {p: [[0, 0] for _ in range(len(days) + 1)] for p in parents}
+    for depth in sorted({len(p) // STEP for p in parents}):
+        qs = (
+            Membership.objects.annotate(path_len=Length("org_path"))
+            .filter(path_len__gte=depth * STEP)  # members at or below this depth
+            .annotate(
+                prefix=Substr("org_path", 1, depth * STEP), jb=bucket("joined_on"), eb=bucket("ended_on")
+            )
+            .filter(jb__lt=F("eb"))
+            .order_by()
+            .values("prefix", "jb", "eb")
+            .annotate(n=Count("id"), migrant=Count("id", filter=Q(person__is_migrant=True)))
+        )
+        for r in qs.iterator(chunk_size=10_000):
+            arr = starts.get(r["prefix"])
+            if arr is None:
+                continue
+            arr[r["jb"]][0] += r["n"]
+            arr[r["jb"]][1] += r["migrant"]
+            arr[r["eb"]][0] -= r["n"]
+            arr[r["eb"]][1] -= r["migrant"]
+    out: dict[dt.date, dict[str, Tally[str]]] = {d: {} for d in days}
+    for p, arr in starts.items():
+        members = migrant = 0
+        for i, d in enumerate(days):
+            members += arr[i][0]
+            migrant += arr[i][1]
+            out[d][p] = Tally({"members": members, "migrant_members": migrant})
+    return out
 
 
 def compute_groups(parents: dict[str, int]) -> dict[str, Tally[str]]:
@@ -132,11 +162,11 @@ def ensure(on: dt.date | None = None, *, log: Any = None) -> dict[str, Any]:
     parents = _parents()
     have = set(Snapshot.objects.filter(on__in=dates_for(on)).values_list("on", flat=True).distinct())
     todo = [d for d in dates_for(on) if d == on or d not in have]
-    rows = 0
-    for d in todo:
-        rows += store(d, compute(d, parents), parents, compute_groups(parents) if d == on else None)
-        if log:
-            log(f"snapshot {d.isoformat()}: {len(parents)} unions")
+    figures = compute(todo, parents)
+    groups = compute_groups(parents)
+    rows = sum(store(d, figures[d], parents, groups if d == on else None) for d in todo)
+    if log:
+        log(f"snapshots of {len(todo)} dates for {len(parents)} unions")
     return {
         "on": on.isoformat(),
         "dates": [d.isoformat() for d in todo],
