@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 # Keys and files of the test run live in a throwaway folder, never in var/ (settings.py sees pytest).
-os.environ.setdefault("GONGHUI_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Tasks use the database backend as in production (queued rows, no worker); tests that need a task
+# to run at once switch to the immediate backend with the `settings` fixture (tests/rosters).
 
 PASSWORD = "test-pass-9271"
 REGION = "530326"

@@ -142,9 +142,8 @@ def write_ods_rows(path: Path, rows: list[list[Any]]) -> Path:
 
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings: Any) -> None:
-    """tests/conftest.py sets GONGHUI_TASKS_BACKEND after pytest-django has already imported the
-    settings, so the database backend would be in force and jobs would wait for a worker: make
-    the immediate backend explicit here (django-tasks resets its handlers on setting_changed)."""
+    """Jobs run at once in these tests instead of waiting in the database for a worker
+    (django-tasks resets its handlers on setting_changed)."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
     }
