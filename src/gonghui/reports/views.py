@@ -24,6 +24,7 @@ def _dashboard_context(org: Org, user: object) -> dict[str, object]:
         "years": ctx["by_year"],
         "groups": ctx["groups"],
     }  # fmt: skip
+    ctx["children_chart_height"] = max(340, 22 * len(ctx["children"]) + 60)  # every unit's name readable
     return ctx
 
 
