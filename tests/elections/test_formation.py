@@ -317,3 +317,161 @@ def test_pdf_bytes_are_pdfs(tree: dict[str, Any]) -> None:
     for d in f.documents.all():
         assert documents.read(d).startswith(b"%PDF")
     assert io.BytesIO(documents.read(f.documents.first())).getbuffer().nbytes > 1000
+
+
+# --- the founding roster becomes the new union's register (实名制) ---------------------------
+
+
+def _founders(tree: dict[str, Any]) -> dict[str, Any]:
+    """戊公司's formation, submitted: 3 members of 丁公司's union working at 戊公司 (from the
+    register), a former member of the school union (left; found again by the blind index) and 26
+    new applicants — 30 founders."""
+    from gonghui.members import actions as member_actions
+    from gonghui.reports import counters
+
+    emp = tree["employers"]["戊公司"]
+    movers = add_members(tree["orgs"]["T0006"], 3, employer=emp, names=["赵一", "钱二", "孙三"])
+    former = add_members(tree["orgs"]["T0008"], 1, names=["周四"])[0]
+    counters.rebuild()  # add_members wrote the register directly
+    member_actions.membership_leave(
+        user=tree["users"]["county_admin"], membership=former, on=dt.date(2025, 6, 1)
+    )
+    f = start(tree)
+    assert formation.roster_from_register(user=tree["users"]["west_admin"], formation=f) == 3
+    from gonghui.core import pii
+    from gonghui.members.actions import ID_CONTEXT
+
+    formation.roster_add(user=tree["users"]["west_admin"], formation=f, name="周四",
+                         id_number=pii.decrypt(former.person.id_cipher, context=ID_CONTEXT))  # fmt: skip
+    fill(tree, f, 26)
+    formation.formation_submit(user=tree["users"]["west_admin"], formation=f)
+    return {"formation": f, "movers": movers, "former": former}
+
+
+def test_approval_puts_the_founding_roster_on_the_register(tree: dict[str, Any]) -> None:
+    from gonghui.core import pii
+    from gonghui.members.actions import ID_CONTEXT, format_member_no
+    from gonghui.members.codes import EventType, Reason
+    from gonghui.members.models import Channel, Membership, MembershipEvent, MembershipStatus, Person
+    from gonghui.reports import counters
+    from gonghui.reports.models import OrgCounter
+
+    made = _founders(tree)
+    f = made["formation"]
+    persons_before = Person.objects.count()
+    old_union = OrgCounter.objects.get(path=tree["orgs"]["T0006"].path).members
+    founded = dt.date(2026, 3, 1)
+    f = formation.formation_approve(user=tree["users"]["county_admin"], formation=f, founded_on=founded)
+    org = Org.objects.get(pk=f.org_id)
+    roster = list(f.roster.order_by("pk"))
+    assert len(roster) == 30
+
+    # exactly the roster's members, numbered 1..n gap-free in roster order, joined on the founding date
+    ms = list(Membership.objects.filter(org=org).select_related("person").order_by("member_no"))
+    assert [m.status for m in ms] == [MembershipStatus.ACTIVE] * 30
+    assert [m.member_no for m in ms] == [format_member_no(org, i) for i in range(1, 31)]
+    assert [m.pk for m in ms] == [e.membership_id for e in roster]
+    assert {m.person.id_index for m in ms} == {e.id_index for e in roster}
+    assert {m.joined_on for m in ms} == {founded} and {m.channel for m in ms} == {Channel.FORMATION}
+    assert Person.objects.count() == persons_before + 26  # the former member was found, not duplicated
+
+    # new applicants: real-name persons from the ID number (decrypted in memory only)
+    new = next(m for m in ms if m.person.name == "职工00")
+    number = pii.decrypt(new.person.id_cipher, context=ID_CONTEXT)
+    assert new.person.birth_date.isoformat().replace("-", "") == number[6:14]
+    assert new.person.gender == roster[4].gender and new.person.employer == tree["employers"]["戊公司"]
+    join = MembershipEvent.objects.get(membership=new)
+    assert (join.type, join.reason, join.on, join.to_org_id) == (
+        EventType.JOIN,
+        Reason.APPLY,
+        founded,
+        org.pk,
+    )
+    assert f.approval_no in join.note
+
+    # the register's members moved: 转出 in 丁公司's union, 转入 here, counted out and in
+    for old in made["movers"]:
+        old.refresh_from_db()
+        assert (old.status, old.ended_on) == (MembershipStatus.TRANSFERRED, founded)
+        out = MembershipEvent.objects.get(membership=old, type=EventType.TRANSFER_OUT)
+        assert (out.reason, out.from_org.code, out.to_org_id) == (Reason.OTHER, "T0006", org.pk)
+        assert f.approval_no in out.note
+        new_m = Membership.objects.get(person_id=old.person_id, status=MembershipStatus.ACTIVE)
+        assert new_m.org_id == org.pk
+        ev = MembershipEvent.objects.get(membership=new_m)
+        assert (ev.type, ev.from_org.code) == (EventType.TRANSFER_IN, "T0006")
+    assert not Membership.objects.filter(org__code="T0006", status=MembershipStatus.ACTIVE).exists()
+    former = Membership.objects.get(person_id=made["former"].person_id, org=org)
+    assert MembershipEvent.objects.get(membership=former).type == EventType.JOIN
+
+    assert counters.verify() == []
+    assert OrgCounter.objects.get(path=org.path).members == 30
+    assert OrgCounter.objects.get(path=tree["orgs"]["T0006"].path).members == old_union - 3
+    audit = AuditEntry.objects.get(action="formation.approve")
+    assert audit.changes["registered"] == 30 and audit.changes["members"] == 30
+
+
+@pytest.mark.parametrize("trouble", ["retained", "transfer_pending", "too_young", "renamed"])
+def test_a_founder_who_cannot_be_registered_fails_the_whole_approval(
+    tree: dict[str, Any], trouble: str
+) -> None:
+    from gonghui.members import actions as member_actions
+    from gonghui.members.codes import Reason
+    from gonghui.members.models import Membership, MembershipEvent, Person
+    from gonghui.reports import counters
+
+    made = _founders(tree)
+    f = made["formation"]
+    admin = tree["users"]["county_admin"]
+    founded = dt.date(2026, 3, 1)
+    row, name = 2, "钱二"  # the second register member
+    if trouble == "retained":
+        member_actions.membership_retain(
+            user=admin, membership=made["movers"][1], on=dt.date(2026, 2, 1), reason=Reason.RETIRED
+        )
+    elif trouble == "transfer_pending":
+        member_actions.transfer_start(
+            user=admin, membership=made["movers"][1], to_org=tree["orgs"]["T0008"], side="from"
+        )
+    elif trouble == "too_young":  # 15 on the founding date: added as the 31st row
+        formation.formation_return(user=admin, formation=f, reason="补充")
+        formation.roster_add(user=tree["users"]["west_admin"], formation=f, name="小五",
+                             id_number=new_id(born=dt.date(2010, 6, 1)))  # fmt: skip
+        formation.formation_submit(user=tree["users"]["west_admin"], formation=f)
+        row, name = 31, "小五"
+    else:  # the register renamed the person after the roster was made
+        Person.objects.filter(pk=made["movers"][1].person_id).update(name="钱贰")
+    before = {
+        "persons": Person.objects.count(),
+        "memberships": list(Membership.objects.order_by("pk").values_list("pk", "status")),
+        "events": MembershipEvent.objects.count(),
+        "orgs": Org.objects.count(),
+    }
+    with pytest.raises(ApplicationError) as e:
+        formation.formation_approve(user=admin, formation=f, founded_on=founded)
+    assert f"第 {row} 行（{name}" in e.value.message and "不能登记入会" in e.value.message
+    assert e.value.details["row"] == row
+    # nothing of the approval is left: no union, no member, no event, no number used
+    assert Person.objects.count() == before["persons"]
+    assert list(Membership.objects.order_by("pk").values_list("pk", "status")) == before["memberships"]
+    assert MembershipEvent.objects.count() == before["events"]
+    assert Org.objects.count() == before["orgs"]
+    f.refresh_from_db()
+    assert f.status == FormationStatus.SUBMITTED and f.org_id is None and not f.approval_no
+    assert not f.documents.filter(kind=DocKind.APPROVAL).exists()
+    assert Employer.objects.get(name="戊公司").union_id is None
+    assert counters.verify() == []
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert documents.next_approval_no(dt.date.today().year).endswith("〕1号")
+
+
+def test_founder_register_guards_a_member_of_the_union_already(tree: dict[str, Any]) -> None:
+    from gonghui.members import actions as member_actions
+
+    m = add_members(tree["orgs"]["T0006"], 1)[0]
+    with pytest.raises(ConflictError, match="已是本会"):
+        member_actions.founder_register(user=tree["users"]["county_admin"], org=tree["orgs"]["T0006"], name=m.person.name,
+                                        id_cipher=m.person.id_cipher, employer=None, joined_on=dt.date(2026, 3, 1),
+                                        note="x")  # fmt: skip

@@ -1,8 +1,9 @@
 """组建: forming a union, seed 004's 有请示、有名册、有批复. Every write here is atomic and audited.
 
 The upper union (`parent`) reviews; its approval (批复) creates the union in the tree through
-`orgs.actions.org_create`, moves the employers' coverage to it through `employer_update`, and files
-the three documents with it.
+`orgs.actions.org_create`, moves the employers' coverage to it through `employer_update`, puts the
+founding roster on its register through `members.actions.founder_register` (实名制), and files the
+three documents with it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from gonghui.elections.models import (
     RosterEntry,
     RosterSource,
 )  # fmt: skip
+from gonghui.members import actions as member_actions
 from gonghui.members.actions import ID_CONTEXT, id_index, parse_id
 from gonghui.members.models import Membership, MembershipStatus, Person
 from gonghui.orgs import actions as org_actions
@@ -485,7 +487,9 @@ def formation_approve(
     *, user: Any, formation: Formation, founded_on: dt.date | None = None, term_years: int | None = None, reason: str = "",
 ) -> Formation:  # fmt: skip
     """批复: number the approval (gap-free per year), create the union under the upper union with
-    its first term, cover its employers, and file 请示、名册、批复 with the new union (seed 004)."""
+    its first term, cover its employers, register the founding roster as its members (numbered
+    1..n; register members move from their old union) and file 请示、名册、批复 with the new union
+    (seed 004). All or nothing: a founder who cannot be registered fails the approval, named."""
     f = _lock(formation)
     _decidable(f)
     _raise_problems(problems(f))
@@ -512,6 +516,7 @@ def formation_approve(
     )  # fmt: skip
     for e in employers:
         org_actions.employer_update(user=user, employer=e, union=org)
+    registered = _register_founders(user=user, f=f, org=org, number=number, founded_on=founded_on)
     c = counts(f)
     body = [
         _("你们《关于成立%(n)s的请示》及创始会员名册收悉。经研究，同意成立%(n)s，组织形式为%(form)s，"
@@ -539,9 +544,36 @@ def formation_approve(
     f.decided_at = timezone.now()
     f.save()
     audit_record(user=user, action="formation.approve", obj=f, org_path=f.org_path,
-                 changes={"org": org.code, "approval_no": number, "employers": [e.pk for e in employers], "members": c["total"]})  # fmt: skip
+                 changes={"org": org.code, "approval_no": number, "employers": [e.pk for e in employers], "members": c["total"],
+                          "registered": registered})  # fmt: skip
     _tell_requester(f, _("组建申请已批复：%(n)s（%(no)s）") % {"n": f.name, "no": number})
     return f
+
+
+def _register_founders(*, user: Any, f: Formation, org: Org, number: str, founded_on: dt.date) -> int:
+    """实名制: the founding roster becomes the new union's register — in roster order, so numbered
+    1..n — through the register's own action. All or nothing: a row that cannot be registered
+    fails the whole approval, named by its row."""
+    note = _("建会批复 %(no)s") % {"no": number}
+    entries = list(f.roster.select_related("employer").order_by("pk"))
+    for row, e in enumerate(entries, start=1):
+        try:
+            e.membership = member_actions.founder_register(
+                user=user,
+                org=org,
+                name=e.name,
+                id_cipher=e.id_cipher,
+                employer=e.employer,
+                joined_on=founded_on,
+                note=note,
+            )
+        except ApplicationError as err:
+            raise type(err)(
+                _("创始会员名册第 %(row)d 行（%(n)s，%(id)s）不能登记入会：%(m)s") % {"row": row, "n": e.name, "id": e.id_masked, "m": err.message},
+                code=err.code, details={"entry": e.pk, "row": row, "cause": err.details},
+            ) from None  # fmt: skip
+    RosterEntry.objects.bulk_update(entries, ["membership"])
+    return len(entries)
 
 
 def _tell_requester(f: Formation, message: str) -> None:

@@ -345,6 +345,19 @@ def application_update(
     return app
 
 
+def _person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, bool]:
+    """The person with `data["id_index"]`, locked, or a new one from `data` (race-safe: the unique
+    blind index decides who was first)."""
+    person = Person.objects.select_for_update().filter(id_index=data["id_index"]).first()
+    if person is not None:
+        return person, False
+    try:
+        with transaction.atomic():
+            return Person.objects.create(province_code=org.province_code, **data), True
+    except IntegrityError:
+        return Person.objects.select_for_update().get(id_index=data["id_index"]), False
+
+
 def _person_upsert(*, user: Any, org: Org, source: Application) -> Person:
     """The person for this ID number, created or refreshed from the application; refused if they
     hold a current membership (race-safe: the unique blind index decides who was first)."""
@@ -352,13 +365,9 @@ def _person_upsert(*, user: Any, org: Org, source: Application) -> Person:
         "name", "id_cipher", "id_index", "id_masked", "gender", "birth_date", "birthplace_code", "phone_cipher",
         "phone_index", "phone_masked", *CODED_FIELDS, "job", "employer_name", "is_model_worker", "is_migrant", "employer_id",
     )}  # fmt: skip
-    person = Person.objects.select_for_update().filter(id_index=source.id_index).first()
-    if person is None:
-        try:
-            with transaction.atomic():
-                return Person.objects.create(province_code=org.province_code, **data)
-        except IntegrityError:
-            person = Person.objects.select_for_update().get(id_index=source.id_index)
+    person, created = _person_get_or_create(org=org, data=data)
+    if created:
+        return person
     if (existing := current_membership(source.id_index)) is not None:
         raise already_member_error(user, existing, org=org)
     # a former member joins again: keep the person, refresh what they told us now
@@ -632,6 +641,18 @@ def _transfer_for_answer(transfer: Transfer) -> Transfer:
     return t
 
 
+def _membership_transfer_out(
+    *, user: Any, membership: Membership, person: Person, on: dt.date, reason: str, from_org: Org, to_org: Org, note: str = "",
+) -> None:  # fmt: skip
+    """The sending side of a transfer: the (locked) membership ends as 转出, counted out."""
+    _count_out(membership, person, has_card=has_valid_card(membership.person_id))
+    membership.status = MembershipStatus.TRANSFERRED
+    membership.ended_on = max(on, membership.joined_on)
+    membership.save(update_fields=["status", "ended_on", "updated_at"])
+    _event(membership=membership, type=EventType.TRANSFER_OUT, reason=reason, on=membership.ended_on, user=user,
+           from_org=from_org, to_org=to_org, note=note)  # fmt: skip
+
+
 @transaction.atomic
 def transfer_accept(*, user: Any, transfer: Transfer, on: dt.date | None = None, note: str = "") -> Membership:
     """The answering side accepts: the old membership ends as 转出 on the sending side, a new one
@@ -642,11 +663,7 @@ def transfer_accept(*, user: Any, transfer: Transfer, on: dt.date | None = None,
     if old.status not in CURRENT_STATUSES:
         raise ApplicationError(_("转出方会籍已终止，接转无法完成。"), code="membership_state")
     _check_base_org(t.to_org)
-    _count_out(old, t.person, has_card=has_valid_card(old.person_id))
-    old.status = MembershipStatus.TRANSFERRED
-    old.ended_on = max(on, old.joined_on)
-    old.save(update_fields=["status", "ended_on", "updated_at"])
-    _event(membership=old, type=EventType.TRANSFER_OUT, reason=t.reason, on=old.ended_on, user=user, from_org=t.from_org, to_org=t.to_org, note=note)
+    _membership_transfer_out(user=user, membership=old, person=t.person, on=on, reason=t.reason, from_org=t.from_org, to_org=t.to_org, note=note)
     form_no = t.application.form_no if t.application_id else old.form_no
     new = _membership_open(user=user, person=t.person, org=t.to_org, joined_on=old.ended_on, channel=Channel.TRANSFER,
                            form_no=form_no, event_type=EventType.TRANSFER_IN, reason=t.reason, from_org=t.from_org, note=note)  # fmt: skip
@@ -693,6 +710,56 @@ def transfer_reject(*, user: Any, transfer: Transfer, note: str) -> Transfer:
 def transfer_cancel(*, user: Any, transfer: Transfer, note: str = "") -> Transfer:
     """The starting side withdraws a transfer that is still pending."""
     return _transfer_close(user=user, transfer=transfer, status=TransferStatus.CANCELLED, note=note, action="transfer.cancel")
+
+
+# --------------------------------------------------------------------------- formation
+
+
+@transaction.atomic
+def founder_register(
+    *, user: Any, org: Org, name: str, id_cipher: str, employer: Employer | None, joined_on: dt.date, note: str,
+) -> Membership:  # fmt: skip
+    """A founding member on an approved formation's roster (组建“有名册”, seed 004) joins the new
+    union on its founding date with its next 会员编号 (实名制: every member by real name). Someone not
+    yet on the register is created from the ID number; a member of another union moves here as
+    转出/转入, the union of their workplace now being this one. Refused — the caller rolls the whole
+    approval back — when the person is under 16 then, is registered under another name, holds
+    保留会籍 (章程 art. 7: no longer working), has a transfer pending, or is a member here already."""
+    _check_base_org(org)
+    joined_on = _check_date(joined_on, "founded_on")
+    info = parse_id(pii.decrypt(id_cipher, context=ID_CONTEXT))  # the number lives in memory only
+    _check_age(info.birth_date, joined_on)
+    name = _clean_name(name)
+    person, created = _person_get_or_create(org=org, data={"name": name, **_pii_columns(info, ""), **_employer_fields(employer, "")})
+    old = None
+    if not created:
+        if "".join(person.name.split()) != "".join(name.split()):
+            raise ApplicationError(_("姓名“%(n)s”与会员库中该身份证号的登记姓名不一致。") % {"n": name}, code="name_mismatch")
+        old = Membership.objects.select_for_update(of=("self",)).select_related("org").filter(person=person, status__in=CURRENT_STATUSES).first()
+        if old is not None and old.org_id == org.pk:
+            raise already_member_error(user, old, org=org)
+        if old is not None and old.status != MembershipStatus.ACTIVE:
+            seen = getattr(user, "is_authenticated", False) and access.in_scope(user, old.org_path)
+            raise ApplicationError(_("该会员在%(org)s保留会籍（已不在岗），不能随建会转入；如已重新就业，请先恢复会籍。") % {
+                "org": old.org.name if seen else mask_org_name(old.org.name)}, code="membership_state")  # fmt: skip
+        if old is not None and Transfer.objects.filter(from_membership=old, status=TransferStatus.PENDING).exists():
+            raise ConflictError(_("该会员有一项待确认的会员关系接转，请先办结或撤回。"), code="transfer_pending")
+        if employer is not None and person.employer_id != employer.pk:
+            person.employer, person.employer_name = employer, employer.name
+            person.save(update_fields=["employer", "employer_name", "updated_at"])
+    if old is None:
+        m = _membership_open(user=user, person=person, org=org, joined_on=joined_on, channel=Channel.FORMATION, form_no="",
+                             event_type=EventType.JOIN, reason=Reason.APPLY, note=note)  # fmt: skip
+        audit_record(user=_audit_user(user), action="membership.create", obj=m, org_path=m.org_path,
+                     object_repr=f"{person.name} {m.member_no}", changes={"channel": m.channel, "note": note})  # fmt: skip
+        return m
+    _membership_transfer_out(user=user, membership=old, person=person, on=joined_on, reason=Reason.OTHER, from_org=old.org, to_org=org, note=note)
+    m = _membership_open(user=user, person=person, org=org, joined_on=old.ended_on or joined_on, channel=Channel.FORMATION,
+                         form_no=old.form_no, event_type=EventType.TRANSFER_IN, reason=Reason.OTHER, from_org=old.org, note=note)  # fmt: skip
+    for path in (old.org_path, m.org_path):
+        audit_record(user=_audit_user(user), action="membership.formation_transfer", obj=m, org_path=path, object_repr=f"{person.name} {m.member_no}",
+                     changes={"from": old.member_no, "to": m.member_no, "note": note})  # fmt: skip
+    return m
 
 
 # --------------------------------------------------------------------------- org hooks

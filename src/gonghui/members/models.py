@@ -141,6 +141,7 @@ class Channel(models.TextChoices):
     QR = "qr", _("扫码入会")
     ROSTER = "roster", _("名册导入")
     TRANSFER = "transfer", _("接转转入")
+    FORMATION = "formation", _("建会名册")  # a founding member of an approved formation (组建, seed 004)
     LEGACY = "legacy", _("历史数据")
 
 
