@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gonghui.core import access
@@ -171,6 +171,7 @@ def _context(job: ImportJob, user: Any) -> tuple[engine.Context, pipeline.Plan]:
     plan = pipeline.Plan(
         path=job.source_path, sheet=job.sheet, header=job.header, codebook=CodeBook.from_db(), target=target, orgs=lookup,
         encrypt=not dry, resume_after=job.last_row, batch_rows=batch_rows(), today=timezone.localdate(),
+        int_booleans=connection.vendor == "sqlite",
     )  # fmt: skip
     return ctx, plan
 

@@ -65,8 +65,9 @@ class Prep(NamedTuple):
     joined_on: str | None  # ISO
     form_no: str | None
     org: str
-    # the row as a new person's columns (engine.PERSON_TAIL order): empty text for "no value",
-    # 农民工 decided, booleans as 0/1 — built here so the writer only puts the keys in front
+    # the row as a new person's columns (PERSON_TAIL order): empty text for "no value", 农民工
+    # decided, booleans as the database binds them fastest — built here, so the writer only puts
+    # the keys in front
     person: tuple[Any, ...]
 
 
@@ -100,10 +101,13 @@ class Plan:
     encrypt: bool  # False for a dry run: the blind index is enough to find people
     resume_after: int = 0  # spreadsheet row number already saved
     batch_rows: int = 5000
+    # booleans as 0/1 (SQLite: what it stores anyway, and bound without an adapter lookup);
+    # PostgreSQL wants True/False
+    int_booleans: bool = False
     today: dt.date = field(default_factory=dt.date.today)
 
 
-def prepare(recs: list[Any], encrypt: bool) -> list[tuple[Any, ...]]:
+def prepare(recs: list[Any], encrypt: bool, int_booleans: bool = False) -> list[tuple[Any, ...]]:
     numbers = [r.number for r in recs]
     id_idx = pii.blind_index_many(numbers, ID_CONTEXT)
     id_ciph = pii.encrypt_many(numbers, ID_CONTEXT) if encrypt else [""] * len(numbers)
@@ -112,6 +116,7 @@ def prepare(recs: list[Any], encrypt: bool) -> list[tuple[Any, ...]]:
     ph_ciph = iter(pii.encrypt_many(phones, PHONE_CONTEXT) if encrypt else [""] * len(phones))
     mask_id, mask_phone = ids.mask_id_number, ids.mask_phone
     agri = HUKOU_AGRICULTURAL
+    yes, no = (1, 0) if int_booleans else (True, False)
     out = []
     for r, ix, cx in zip(recs, id_idx, id_ciph, strict=True):
         p = r.phone
@@ -128,8 +133,8 @@ def prepare(recs: list[Any], encrypt: bool) -> list[tuple[Any, ...]]:
         mig = migrant if migrant is not None else hukou == agri
         person = (
             r.name, cx, ix, masked, r.gender, born, r.address_code, r.ethnicity or "", pc, pi or "", pm,
-            r.education or "", r.political_status or "", hukou or "", 1 if mig else 0, r.employment_status or "",
-            r.new_employment_group or "", r.job or "", r.skill_level or "", 1 if r.is_model_worker else 0,
+            r.education or "", r.political_status or "", hukou or "", yes if mig else no, r.employment_status or "",
+            r.new_employment_group or "", r.job or "", r.skill_level or "", yes if r.is_model_worker else no,
             r.employer_name or "",
         )  # fmt: skip
         out.append((
@@ -171,11 +176,11 @@ def batches(plan: Plan) -> Iterator[Batch]:
         else:
             recs.append(rec)
         if rows >= plan.batch_rows:
-            yield Batch(last, rows, prepare(recs, plan.encrypt), errors, refused)
+            yield Batch(last, rows, prepare(recs, plan.encrypt, plan.int_booleans), errors, refused)
             recs, errors, rows, refused = [], [], 0, 0
             emitted = last
     if rows or last > emitted:  # the rest, or only trailing blank rows: the resume point moves on
-        yield Batch(last, rows, prepare(recs, plan.encrypt), errors, refused)
+        yield Batch(last, rows, prepare(recs, plan.encrypt, plan.int_booleans), errors, refused)
 
 
 # --------------------------------------------------------------------------- the reader process
