@@ -74,18 +74,27 @@ def measure() -> dict[str, object]:
     n_persons = Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
     rng = random.Random(7)
     sample_ids = [rng.randint(1, n_persons) for _ in range(1000)]
-    numbers = [pii.decrypt(c, context="id_number") for c in Person.objects.filter(id__in=sample_ids).values_list("id_cipher", flat=True)]
+    numbers = [
+        pii.decrypt(c, context="id_number")
+        for c in Person.objects.filter(id__in=sample_ids).values_list("id_cipher", flat=True)
+    ]
     times = []
     for number in numbers:
         t = time.perf_counter()
-        m = Membership.objects.select_related("person", "org").filter(person__id_index=id_index(number), status="active").first()
+        m = (
+            Membership.objects.select_related("person", "org")
+            .filter(person__id_index=id_index(number), status="active")
+            .first()
+        )
         times.append(time.perf_counter() - t)
         assert m is not None
     times.sort()
     p99_ms = times[int(len(times) * 0.99) - 1] * 1000
     p50_ms = times[len(times) // 2] * 1000
 
-    user = User.objects.filter(username="bench").first() or User.objects.create_user("bench", org=root, role="viewer")
+    user = User.objects.filter(username="bench").first() or User.objects.create_user(
+        "bench", org=root, role="viewer"
+    )
     client = Client()
     client.force_login(user)
     # the whole dashboard page as a leader opens it: figures, children, history (snapshots), groups
@@ -119,8 +128,12 @@ def run_one(db: str, orgs: int, members: int, workdir: Path) -> dict[str, object
     pg_dir = None
     try:
         if db == "postgres":
-            pg_dir = Path(tempfile.mkdtemp(prefix="gonghui-bench-pg-"))  # outside workdir: the postgres user must reach it
-            url = subprocess.check_output(["sh", str(ROOT / "scripts/pg.sh"), "start", str(pg_dir), "55470"], text=True).strip()
+            pg_dir = Path(
+                tempfile.mkdtemp(prefix="gonghui-bench-pg-")
+            )  # outside workdir: the postgres user must reach it
+            url = subprocess.check_output(
+                ["sh", str(ROOT / "scripts/pg.sh"), "start", str(pg_dir), "55470"], text=True
+            ).strip()
             env["GONGHUI_DATABASE_URL"] = url
         gh = [str(BIN / "gonghui")]
         subprocess.run([*gh, "migrate", "-v", "0"], env=env, check=True)
@@ -154,10 +167,14 @@ def main() -> None:
             r = run_one(db, args.orgs, args.members, workdir)
             exact = exact and bool(r["counters_exact"])
             print(f"[{db}] orgs={r['orgs']:,} members={r['members']:,} load={r['load_s']}s")
-            print(f"[{db}] dashboard (counters) median {r['dashboard_ms']} ms; full recount {r['recount_s']} s; ratio recount/dashboard = {r['ratio']}x")
+            print(
+                f"[{db}] dashboard (counters) median {r['dashboard_ms']} ms; full recount {r['recount_s']} s; ratio recount/dashboard = {r['ratio']}x"
+            )
             print(f"[{db}] dashboard page (GET, all panels) median {r['dashboard_page_ms']} ms")
             print(f"[{db}] lookup by ID number p50 {r['lookup_p50_ms']} ms, p99 {r['lookup_p99_ms']} ms")
-            print(f"[{db}] member list queries: page size 10 → {r['list_queries']['10']}, page size 50 → {r['list_queries']['50']}")
+            print(
+                f"[{db}] member list queries: page size 10 → {r['list_queries']['10']}, page size 50 → {r['list_queries']['50']}"
+            )
             print(f"[{db}] verify {r['verify_s']} s, counters_exact={str(r['counters_exact']).lower()}")
             sys.stdout.flush()
     finally:

@@ -42,7 +42,9 @@ def tree(db: Any) -> dict[str, Any]:
     county = add(None, "T0001", "测试县总工会", OrgKind.COUNTY_FEDERATION)
     east = add(county, "T0002", "东镇总工会", OrgKind.TOWNSHIP_UNION)
     east_a = add(Org.objects.get(pk=east.pk), "T0003", "东镇甲公司工会", OrgKind.GRASSROOTS)
-    east_joint = add(Org.objects.get(pk=east.pk), "T0004", "东镇联合工会", OrgKind.JOINT_GRASSROOTS, joint_scope="area")
+    east_joint = add(
+        Org.objects.get(pk=east.pk), "T0004", "东镇联合工会", OrgKind.JOINT_GRASSROOTS, joint_scope="area"
+    )
     west = add(Org.objects.get(pk=county.pk), "T0005", "西镇总工会", OrgKind.TOWNSHIP_UNION)
     west_d = add(Org.objects.get(pk=west.pk), "T0006", "西镇丁公司工会", OrgKind.GRASSROOTS)
     edu = add(Org.objects.get(pk=county.pk), "T0007", "教育系统工会", OrgKind.SYSTEM_UNION)

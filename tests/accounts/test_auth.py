@@ -56,8 +56,12 @@ def test_audit_page_is_scoped(client: Any, tree: dict[str, Any]) -> None:
     from gonghui.orgs import actions
     from gonghui.orgs.models import Org
 
-    actions.org_update(user=tree["users"]["county_admin"], org=Org.objects.get(code="T0006"), chair_name="西镇主席")
-    actions.org_update(user=tree["users"]["county_admin"], org=Org.objects.get(code="T0003"), chair_name="东镇主席")
+    actions.org_update(
+        user=tree["users"]["county_admin"], org=Org.objects.get(code="T0006"), chair_name="西镇主席"
+    )
+    actions.org_update(
+        user=tree["users"]["county_admin"], org=Org.objects.get(code="T0003"), chair_name="东镇主席"
+    )
     client.force_login(tree["users"]["east_admin"])
     page = client.get("/audit/").content.decode()
     assert "东镇甲公司工会" in page and "西镇丁公司工会" not in page

@@ -34,7 +34,13 @@ def walk(patterns: list[Any], prefix: str = "", ns: str = "") -> Iterator[tuple[
         elif isinstance(p, URLPattern):
             name = f"{ns}:{p.name}" if ns and p.name else (p.name or "")
             route = prefix + str(p.pattern)
-            yield name, route, list(p.pattern.converters.keys()) if hasattr(p.pattern, "converters") else re.findall(r"<(?:\w+:)?(\w+)>", route)
+            yield (
+                name,
+                route,
+                list(p.pattern.converters.keys())
+                if hasattr(p.pattern, "converters")
+                else re.findall(r"<(?:\w+:)?(\w+)>", route),
+            )
 
 
 def all_routes() -> list[tuple[str, str, list[str]]]:
@@ -91,7 +97,9 @@ def body_for(route: str, values: dict[str, Any]) -> str:
     return json.dumps({k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()})
 
 
-def request(client: Any, method: str, url: str, route: str, values: dict[str, Any], headers: dict[str, str]) -> Any:
+def request(
+    client: Any, method: str, url: str, route: str, values: dict[str, Any], headers: dict[str, str]
+) -> Any:
     if route.startswith("api/"):
         return getattr(client, method)(url, data=body_for(route, values) if method != "get" else None,
                                        content_type="application/json", **headers)  # fmt: skip
@@ -107,7 +115,9 @@ def test_every_route_is_known() -> None:
 
 
 @pytest.mark.django_db
-def test_township_account_gets_403_or_404_outside_its_township(client: Any, tree: dict[str, Any], api_token: Any) -> None:
+def test_township_account_gets_403_or_404_outside_its_township(
+    client: Any, tree: dict[str, Any], api_token: Any
+) -> None:
     """east_admin (union admin of 东镇) asks for objects of 西镇: nothing comes back."""
     client.force_login(tree["users"]["east_admin"])
     headers = api_token("east_admin")
@@ -120,7 +130,14 @@ def test_township_account_gets_403_or_404_outside_its_township(client: Any, tree
         url = fill(route, values.get(ns, values[""]), name)
         answered = []
         for method in ("get", *WRITE_METHODS):
-            resp = request(client, method, url, route, values.get(ns, values[""]), headers if route.startswith("api/") else {})
+            resp = request(
+                client,
+                method,
+                url,
+                route,
+                values.get(ns, values[""]),
+                headers if route.startswith("api/") else {},
+            )
             if resp.status_code == 405:
                 continue
             answered.append(method)
@@ -131,7 +148,9 @@ def test_township_account_gets_403_or_404_outside_its_township(client: Any, tree
 
 
 @pytest.mark.django_db
-def test_routes_without_objects_are_scoped_or_guarded(client: Any, tree: dict[str, Any], api_token: Any) -> None:
+def test_routes_without_objects_are_scoped_or_guarded(
+    client: Any, tree: dict[str, Any], api_token: Any
+) -> None:
     """Lists and home pages: anonymous users are turned away; API needs a token."""
     for name, route, params in all_routes():
         if is_public(name, route) or params:
@@ -155,7 +174,11 @@ def test_viewer_cannot_write_anything(client: Any, tree: dict[str, Any], api_tok
 
     client.force_login(tree["users"]["county_viewer"])
     headers = api_token("county_viewer")
-    before = (AuditEntry.objects.count(), list(Org.objects.values_list("path", "name", "status")), Employer.objects.count())
+    before = (
+        AuditEntry.objects.count(),
+        list(Org.objects.values_list("path", "name", "status")),
+        Employer.objects.count(),
+    )
     values = object_values(tree, inside=True)
     writes = 0
     for name, route, _params in all_routes():
@@ -164,13 +187,24 @@ def test_viewer_cannot_write_anything(client: Any, tree: dict[str, Any], api_tok
         ns = name.split(":")[0] if ":" in name else ""
         url = fill(route, values.get(ns, values[""]), name)
         for method in WRITE_METHODS:
-            resp = request(client, method, url, route, values.get(ns, values[""]), headers if route.startswith("api/") else {})
+            resp = request(
+                client,
+                method,
+                url,
+                route,
+                values.get(ns, values[""]),
+                headers if route.startswith("api/") else {},
+            )
             if resp.status_code == 405 or (resp.status_code == 404 and route.startswith("api/")):
                 continue
             writes += 1
             assert resp.status_code == 403, f"{method.upper()} {url} ({name}) as viewer → {resp.status_code}"
     assert writes >= 10
-    after = (AuditEntry.objects.count(), list(Org.objects.values_list("path", "name", "status")), Employer.objects.count())
+    after = (
+        AuditEntry.objects.count(),
+        list(Org.objects.values_list("path", "name", "status")),
+        Employer.objects.count(),
+    )
     assert after == before
 
 

@@ -9,7 +9,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_login_browse_tree_and_search(page: Any, live_server: Any, tree: dict[str, Any], browser_login: Any, screenshot: Any) -> None:
+def test_login_browse_tree_and_search(
+    page: Any, live_server: Any, tree: dict[str, Any], browser_login: Any, screenshot: Any
+) -> None:
     page.goto(f"{live_server.url}/login/")
     screenshot("01-login")
     browser_login("county_admin")
@@ -33,7 +35,9 @@ def test_login_browse_tree_and_search(page: Any, live_server: Any, tree: dict[st
     screenshot("04-org-detail")
 
 
-def test_township_user_sees_only_its_township(page: Any, live_server: Any, tree: dict[str, Any], browser_login: Any) -> None:
+def test_township_user_sees_only_its_township(
+    page: Any, live_server: Any, tree: dict[str, Any], browser_login: Any
+) -> None:
     browser_login("east_viewer")
     page.goto(f"{live_server.url}/orgs/")
     assert page.locator("a", has_text="东镇总工会").count() == 1

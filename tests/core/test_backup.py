@@ -25,7 +25,11 @@ def test_backup_and_restore_round_trip(tmp_path: Path) -> None:
     gh("backup", str(tmp_path / "b.sqlite3"))
     gh("orgs", "--json")
     # damage behind the application's back: the maintained counters no longer match a recount
-    gh("shell", "-c", "from gonghui.orgs.models import Employer; Employer.objects.filter(union__isnull=True).delete()")
+    gh(
+        "shell",
+        "-c",
+        "from gonghui.orgs.models import Employer; Employer.objects.filter(union__isnull=True).delete()",
+    )
     assert gh("stats", "--verify", check=False).returncode != 0
     refused = gh("restore", str(tmp_path / "b.sqlite3"), check=False)
     assert refused.returncode != 0 and "--yes" in refused.stderr

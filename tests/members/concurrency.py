@@ -39,7 +39,9 @@ def _id(n: int) -> str:
 def _apply(org: Any, number: str) -> Any:
     from gonghui.members import actions
 
-    return actions.application_create(user=None, org=org, channel="paper", consent_version="t", name="并发", id_number=number)
+    return actions.application_create(
+        user=None, org=org, channel="paper", consent_version="t", name="并发", id_number=number
+    )
 
 
 def _run_threads(jobs: list[Callable[[], Any]]) -> list[tuple[str, Any]]:
@@ -77,7 +79,9 @@ def approvers_race() -> dict[str, Any]:
 
     orgs = _tree()
     apps = [_apply(orgs["a"], _id(i)) for i in range(APPROVERS)]
-    results = _run_threads([lambda app=app: actions.application_approve(user=None, application=app).member_no for app in apps])
+    results = _run_threads(
+        [lambda app=app: actions.application_approve(user=None, application=app).member_no for app in apps]
+    )
     counter = Counter.objects.get(org=orgs["a"], kind=Counter.MEMBER_NO).value
     return {"results": results, "counter": counter, "org": orgs["a"].code}
 
@@ -90,11 +94,17 @@ def same_person_race(*, former_member: bool) -> dict[str, Any]:
     orgs = _tree()
     number = _id(500 + int(former_member))
     if former_member:
-        old = actions.member_register(user=None, org=orgs["a"], consent_version="t", name="并发", id_number=number)
+        old = actions.member_register(
+            user=None, org=orgs["a"], consent_version="t", name="并发", id_number=number
+        )
         actions.membership_leave(user=None, membership=old, on=dt.date.today())
     apps = [_apply(orgs["a"], number), _apply(orgs["b"], number)]
-    results = _run_threads([lambda app=app: actions.application_approve(user=None, application=app).org.code for app in apps])
-    current = Membership.objects.filter(person__id_index=actions.id_index(number), status__in=["active", "retained"]).count()
+    results = _run_threads(
+        [lambda app=app: actions.application_approve(user=None, application=app).org.code for app in apps]
+    )
+    current = Membership.objects.filter(
+        person__id_index=actions.id_index(number), status__in=["active", "retained"]
+    ).count()
     return {"results": results, "current": current}
 
 

@@ -23,7 +23,14 @@ def new_id(*, born: dt.date | None = None, male: bool = True, code: str = "53032
 
 
 def person(**kw: Any) -> dict[str, Any]:
-    data = {"name": "张三", "id_number": new_id(), "phone": "13800138000", "hukou_type": "agri", "education": "60", "ethnicity": "01"}
+    data = {
+        "name": "张三",
+        "id_number": new_id(),
+        "phone": "13800138000",
+        "hukou_type": "agri",
+        "education": "60",
+        "ethnicity": "01",
+    }
     data.update(kw)
     return data
 

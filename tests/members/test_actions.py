@@ -94,7 +94,11 @@ def test_approval_assigns_gap_free_numbers_and_keeps_the_form_number(apply, tree
     assert m.status == MembershipStatus.ACTIVE and m.org_path == tree["orgs"]["T0003"].path
     assert [(e.type, e.reason) for e in m.events.all()] == [(EventType.JOIN, Reason.APPLY)]
     apps[0].refresh_from_db()
-    assert apps[0].status == ApplicationStatus.APPROVED and apps[0].membership == m and apps[0].reviewed_by == reviewer
+    assert (
+        apps[0].status == ApplicationStatus.APPROVED
+        and apps[0].membership == m
+        and apps[0].reviewed_by == reviewer
+    )
     with pytest.raises(ApplicationError):
         actions.application_approve(user=reviewer, application=apps[0])
 
@@ -141,7 +145,9 @@ def test_one_pending_application_per_union_and_returned_ones_are_replaced(apply,
     with pytest.raises(ConflictError):
         apply("T0003", id_number=number)
     apply("T0004", id_number=number)  # another union may hold one too; the first approval wins
-    actions.application_return(user=tree["users"]["east_reviewer"], application=first, reason="姓名与身份证不符")
+    actions.application_return(
+        user=tree["users"]["east_reviewer"], application=first, reason="姓名与身份证不符"
+    )
     second = apply("T0003", id_number=number)
     first.refresh_from_db()
     assert first.status == ApplicationStatus.REJECTED and second.form_no in first.reason
@@ -155,7 +161,9 @@ def test_reject_and_return_need_a_reason_and_a_returned_application_can_be_corre
     actions.application_return(user=reviewer, application=app, reason="请补充工作单位")
     with pytest.raises(ApplicationError):
         actions.application_approve(user=reviewer, application=app)
-    app = actions.application_update(user=clerk, application=app, name="李四", employer_name="甲公司", hukou_type="nonagri")
+    app = actions.application_update(
+        user=clerk, application=app, name="李四", employer_name="甲公司", hukou_type="nonagri"
+    )
     assert app.status == ApplicationStatus.PENDING and app.name == "李四" and not app.is_migrant
     actions.application_reject(user=reviewer, application=app, reason="不在本单位就业")
     assert Application.objects.get(pk=app.pk).status == ApplicationStatus.REJECTED
@@ -182,7 +190,14 @@ def test_reveal_needs_the_right_and_is_audited(register, tree):
 
 def test_person_update_changes_phone_and_migrant_flag(register, tree):
     m = register("T0003", hukou_type="agri")
-    actions.person_update(user=tree["users"]["east_clerk"], membership=m, name="张三", phone="13700000001", hukou_type="agri", is_migrant=False)
+    actions.person_update(
+        user=tree["users"]["east_clerk"],
+        membership=m,
+        name="张三",
+        phone="13700000001",
+        hukou_type="agri",
+        is_migrant=False,
+    )
     p = Person.objects.get(pk=m.person_id)
     assert not p.is_migrant and p.phone_masked == "137****0001"
 
@@ -230,11 +245,17 @@ def test_transfer_started_by_the_sending_union_is_accepted_by_the_receiving_one(
                                new_employer_name="丁公司")  # fmt: skip
     assert t.status == TransferStatus.PENDING and t.answering_side == "to"
     with pytest.raises(ConflictError):
-        actions.transfer_start(user=tree["users"]["east_admin"], membership=m, to_org=tree["orgs"]["T0008"], side="from")
+        actions.transfer_start(
+            user=tree["users"]["east_admin"], membership=m, to_org=tree["orgs"]["T0008"], side="from"
+        )
     new = actions.transfer_accept(user=tree["users"]["west_admin"], transfer=t, note="欢迎")
     m.refresh_from_db()
     assert m.status == MembershipStatus.TRANSFERRED and m.ended_on == dt.date.today()
-    assert new.org == tree["orgs"]["T0006"] and new.member_no == "T0006000001" and new.status == MembershipStatus.ACTIVE
+    assert (
+        new.org == tree["orgs"]["T0006"]
+        and new.member_no == "T0006000001"
+        and new.status == MembershipStatus.ACTIVE
+    )
     assert new.form_no == m.form_no  # the paper file follows the member
     assert [(e.type, e.to_org.code) for e in m.events.all()][-1] == (EventType.TRANSFER_OUT, "T0006")
     assert [(e.type, e.from_org.code) for e in new.events.all()] == [(EventType.TRANSFER_IN, "T0003")]
@@ -248,14 +269,18 @@ def test_transfer_started_by_the_sending_union_is_accepted_by_the_receiving_one(
 
 def test_transfer_started_by_the_receiving_union_and_rejected_or_cancelled(register, tree):
     m = register("T0003")
-    t = actions.transfer_start(user=tree["users"]["west_admin"], membership=m, to_org=tree["orgs"]["T0006"], side="to")
+    t = actions.transfer_start(
+        user=tree["users"]["west_admin"], membership=m, to_org=tree["orgs"]["T0006"], side="to"
+    )
     assert t.answering_side == "from"
     with pytest.raises(ApplicationError):
         actions.transfer_reject(user=tree["users"]["east_admin"], transfer=t, note="")
     actions.transfer_reject(user=tree["users"]["east_admin"], transfer=t, note="该会员仍在本单位工作")
     with pytest.raises(ApplicationError):
         actions.transfer_accept(user=tree["users"]["west_admin"], transfer=t)
-    t2 = actions.transfer_start(user=tree["users"]["west_admin"], membership=m, to_org=tree["orgs"]["T0006"], side="to")
+    t2 = actions.transfer_start(
+        user=tree["users"]["west_admin"], membership=m, to_org=tree["orgs"]["T0006"], side="to"
+    )
     actions.transfer_cancel(user=tree["users"]["west_admin"], transfer=t2)
     assert Transfer.objects.get(pk=t2.pk).status == TransferStatus.CANCELLED
     assert Membership.objects.get(pk=m.pk).status == MembershipStatus.ACTIVE
@@ -267,7 +292,9 @@ def test_transfer_rules(register, tree):
     with pytest.raises(ApplicationError):
         actions.transfer_start(user=admin, membership=m, to_org=tree["orgs"]["T0003"], side="from")
     with pytest.raises(ApplicationError):
-        actions.transfer_start(user=admin, membership=m, to_org=tree["orgs"]["T0005"], side="from")  # not a base union
+        actions.transfer_start(
+            user=admin, membership=m, to_org=tree["orgs"]["T0005"], side="from"
+        )  # not a base union
     t = actions.transfer_start(user=admin, membership=m, to_org=tree["orgs"]["T0004"], side="from")
     actions.membership_leave(user=admin, membership=m, on=dt.date.today())
     assert Transfer.objects.get(pk=t.pk).status == TransferStatus.CANCELLED
@@ -278,7 +305,13 @@ def test_transfer_linked_to_an_application_approves_it(register, tree):
     m = register("T0003", id_number=number)
     app = Application.objects.get(membership=m)
     # the worker applied at the joint union; it pulls the membership over instead
-    t = actions.transfer_start(user=tree["users"]["east_admin"], membership=m, to_org=tree["orgs"]["T0004"], side="to", application=None)
+    t = actions.transfer_start(
+        user=tree["users"]["east_admin"],
+        membership=m,
+        to_org=tree["orgs"]["T0004"],
+        side="to",
+        application=None,
+    )
     new = actions.transfer_accept(user=tree["users"]["east_admin"], transfer=t)
     assert new.org.code == "T0004" and app.form_no == new.form_no
 
@@ -290,7 +323,10 @@ def test_cards_are_issued_once_per_person_with_random_check_tokens(register, tre
     clerk = tree["users"]["east_clerk"]
     ms = [register("T0003") for _ in range(3)]
     batch = cards.card_batch_issue(user=clerk, org=tree["orgs"]["T0003"], membership_ids=[ms[0].pk, ms[1].pk])
-    assert batch.size == 2 and {c.card_no for c in batch.cards.all()} == {f"{ms[0].member_no}-01", f"{ms[1].member_no}-01"}
+    assert batch.size == 2 and {c.card_no for c in batch.cards.all()} == {
+        f"{ms[0].member_no}-01",
+        f"{ms[1].member_no}-01",
+    }
     batch2 = cards.card_batch_issue(user=clerk, org=tree["orgs"]["T0003"])
     assert batch2.size == 1
     with pytest.raises(ApplicationError):
@@ -318,7 +354,9 @@ def test_merge_moves_members_with_new_numbers_and_history(register, apply, tree)
     a = register("T0003")
     b = register("T0004")
     pending = apply("T0003")
-    org_actions.org_merge(user=tree["users"]["county_admin"], source=tree["orgs"]["T0003"], target=tree["orgs"]["T0004"])
+    org_actions.org_merge(
+        user=tree["users"]["county_admin"], source=tree["orgs"]["T0003"], target=tree["orgs"]["T0004"]
+    )
     a.refresh_from_db()
     assert a.status == MembershipStatus.TRANSFERRED
     moved = Membership.objects.get(person=a.person, status=MembershipStatus.ACTIVE)
@@ -330,7 +368,9 @@ def test_merge_moves_members_with_new_numbers_and_history(register, apply, tree)
 
 def test_moving_a_subtree_keeps_member_paths_right(register, tree):
     m = register("T0006")
-    org_actions.org_move(user=tree["users"]["county_admin"], org=tree["orgs"]["T0006"], new_parent=tree["orgs"]["T0002"])
+    org_actions.org_move(
+        user=tree["users"]["county_admin"], org=tree["orgs"]["T0006"], new_parent=tree["orgs"]["T0002"]
+    )
     m.refresh_from_db()
     from gonghui.orgs.models import Org
 
@@ -348,7 +388,13 @@ def test_member_stats(register, tree):
     r = register("T0006", hukou_type="agri")
     actions.membership_retain(user=None, membership=r, on=dt.date.today(), reason=Reason.RETIRED)
     s = selectors.member_stats(tree["orgs"]["T0001"])
-    assert (s["members"], s["migrant_members"], s["female_members"], s["new_employment_members"], s["retained_members"]) == (2, 1, 1, 1, 1)
+    assert (
+        s["members"],
+        s["migrant_members"],
+        s["female_members"],
+        s["new_employment_members"],
+        s["retained_members"],
+    ) == (2, 1, 1, 1, 1)
     # employees of unionised employers: 甲 120, 乙 8, 丙 30, 丁 60, 第一中学 90 = 308 (戊 has no union)
     assert s["unionised_employees"] == 308 and s["membership_rate"] == round(2 / 308, 4)
     east = selectors.member_stats(tree["orgs"]["T0002"])
@@ -356,7 +402,9 @@ def test_member_stats(register, tree):
 
 
 def test_register_api_of_the_action(tree):
-    m = actions.member_register(user=tree["users"]["county_admin"], org=tree["orgs"]["T0008"], **person(name="王五"))
+    m = actions.member_register(
+        user=tree["users"]["county_admin"], org=tree["orgs"]["T0008"], **person(name="王五")
+    )
     assert m.channel == "paper" and Application.objects.get(membership=m).status == ApplicationStatus.APPROVED
 
 

@@ -24,7 +24,10 @@ def test_member_create_list_detail_lookup_reveal(client, api_token, tree):
     r = _post(client, "/members", {**person(id_number=number, name="吴十"), "org": "T0003"}, h)
     assert r.status_code == 201, r.json()
     body = r.json()
-    assert body["member_no"] == "T0003000001" and body["person"]["id_masked"] == number[:4] + "*" * 10 + number[-4:]
+    assert (
+        body["member_no"] == "T0003000001"
+        and body["person"]["id_masked"] == number[:4] + "*" * 10 + number[-4:]
+    )
     assert number not in r.content.decode() and "id_cipher" not in body["person"]
     assert body["events"][0]["type"] == "join"
     listing = client.get(API + "/members", {"limit": 10}, **h).json()
@@ -48,7 +51,11 @@ def test_errors_have_one_shape(client, api_token, register):
     number = new_id()
     register("T0006", id_number=number)
     dup = _post(client, "/members", {**person(id_number=number), "org": "T0003"}, h)
-    assert dup.status_code == 409 and dup.json()["code"] == "already_member" and "西**工会" in dup.json()["message"]
+    assert (
+        dup.status_code == 409
+        and dup.json()["code"] == "already_member"
+        and "西**工会" in dup.json()["message"]
+    )
     assert dup.json()["details"]["transfer"] is True
     assert _post(client, "/members", {**person(), "org": "T0006"}, h).status_code == 404  # out of scope
     assert _post(client, "/members", {"org": "T0003"}, h).status_code == 422
@@ -68,9 +75,15 @@ def test_application_review_through_the_api(client, api_token):
     approved = _post(client, f"/applications/{app_id}/approve", {}, reviewer).json()
     assert approved["status"] == "approved" and approved["member_no"] == "T0003000001"
     second = _post(client, "/applications", {**person(), "org": "T0003"}, clerk).json()["id"]
-    assert _post(client, f"/applications/{second}/return", {"reason": "补充材料"}, reviewer).json()["status"] == "returned"
+    assert (
+        _post(client, f"/applications/{second}/return", {"reason": "补充材料"}, reviewer).json()["status"]
+        == "returned"
+    )
     third = _post(client, "/applications", {**person(), "org": "T0003"}, clerk).json()["id"]
-    assert _post(client, f"/applications/{third}/reject", {"reason": "不符合条件"}, reviewer).json()["status"] == "rejected"
+    assert (
+        _post(client, f"/applications/{third}/reject", {"reason": "不符合条件"}, reviewer).json()["status"]
+        == "rejected"
+    )
     assert _post(client, f"/applications/{third}/reject", {"reason": ""}, reviewer).status_code == 422
 
 
@@ -83,7 +96,12 @@ def test_cards_and_status_through_the_api(client, api_token, register):
     assert client.get(API + "/cards", **h).json()["items"][0]["member_no"] == m.member_no
     assert client.get(API + "/cards/missing", **h).json()["count"] == 0
     assert _post(client, "/cards", {"org": "T0003"}, h).status_code == 400
-    left = _post(client, f"/members/{m.pk}/status", {"change": "leave", "on": str(m.joined_on), "reason": "voluntary"}, h)
+    left = _post(
+        client,
+        f"/members/{m.pk}/status",
+        {"change": "leave", "on": str(m.joined_on), "reason": "voluntary"},
+        h,
+    )
     assert left.status_code == 200 and left.json()["status"] == "left"
     assert client.get(API + "/cards", {"status": "revoked"}, **h).json()["count"] == 1
 
@@ -92,18 +110,33 @@ def test_transfers_through_the_api(client, api_token, register):
     east, west = api_token("east_admin"), api_token("west_admin")
     number = new_id()
     m = register("T0006", id_number=number)
-    r = _post(client, "/transfers", {"to_org": "T0003", "side": "to", "id_number": number, "new_employer_name": "甲公司"}, east)
+    r = _post(
+        client,
+        "/transfers",
+        {"to_org": "T0003", "side": "to", "id_number": number, "new_employer_name": "甲公司"},
+        east,
+    )
     assert r.status_code == 201, r.json()
     t = r.json()
     assert t["initiated_by"] == "to" and t["from_org"] == "T0006"
-    assert _post(client, f"/transfers/{t['id']}/accept", {}, east).status_code == 404  # the starting side does not answer
+    assert (
+        _post(client, f"/transfers/{t['id']}/accept", {}, east).status_code == 404
+    )  # the starting side does not answer
     assert client.get(API + "/transfers", **west).json()["count"] == 1
     done = _post(client, f"/transfers/{t['id']}/accept", {"note": "同意"}, west).json()
     assert done["status"] == "accepted" and done["to_membership_id"]
     assert Membership.objects.get(pk=done["to_membership_id"]).org.code == "T0003"
     # sending side starts one back; the receiving side rejects
-    back = _post(client, "/transfers", {"to_org": "T0006", "side": "from", "membership_id": done["to_membership_id"]}, east).json()
-    assert _post(client, f"/transfers/{back['id']}/reject", {"note": "不在本单位"}, west).json()["status"] == "rejected"
+    back = _post(
+        client,
+        "/transfers",
+        {"to_org": "T0006", "side": "from", "membership_id": done["to_membership_id"]},
+        east,
+    ).json()
+    assert (
+        _post(client, f"/transfers/{back['id']}/reject", {"note": "不在本单位"}, west).json()["status"]
+        == "rejected"
+    )
     assert _post(client, "/transfers", {"to_org": "T0006", "side": "from"}, east).status_code == 400
     assert Transfer.objects.count() == 2 and m.pk != done["to_membership_id"]
 

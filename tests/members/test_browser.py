@@ -101,12 +101,16 @@ def test_join_by_phone_approve_print_card_and_check(page: Any, live_server: Any,
     sheet = tmp_path / "cards.pdf"
     sheet.write_bytes(resp.body())
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "90", "-png", "-singlefile", str(sheet), str(tmp_path / "cards")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "90", "-png", "-singlefile", str(sheet), str(tmp_path / "cards")], check=True
+        )
         assert (tmp_path / "cards.png").stat().st_size > 10_000
         if os.environ.get("GONGHUI_SCREENSHOTS") == "1":
             SHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(tmp_path / "cards.png", SHOTS / "members-09-card-pdf.png")
-        text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(sheet), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "林小雨" in text and m.member_no in text
 
     # 5. the QR code on the card leads to the public check page

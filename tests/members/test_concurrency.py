@@ -24,7 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GONGHUI_DATABASE_URL", "GONGHUI_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GONGHUI_DATABASE_URL", "GONGHUI_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(GONGHUI_DATA_DIR=str(data_dir), GONGHUI_LOG_LEVEL="WARNING")
     return env
 
@@ -54,7 +58,9 @@ def _check_approvers(out: dict[str, Any]) -> None:
     kinds = [k for k, _v in out["results"]]
     assert kinds == ["ok"] * concurrency.APPROVERS, out["results"]
     numbers = sorted(v for _k, v in out["results"])
-    assert numbers == [f"{out['org']}{i:06d}" for i in range(1, concurrency.APPROVERS + 1)]  # unique and gap-free
+    assert numbers == [
+        f"{out['org']}{i:06d}" for i in range(1, concurrency.APPROVERS + 1)
+    ]  # unique and gap-free
     assert out["counter"] == concurrency.APPROVERS
 
 
@@ -63,7 +69,9 @@ def _check_same_person(out: dict[str, Any]) -> None:
     assert sorted(k for k, _v in results) == ["error", "ok"], results
     error = next(v for k, v in results if k == "error")
     assert error["code"] == "already_member" and error["status"] == 409
-    assert "会员" in error["message"] and "接转" in error["message"] and "**" in error["message"]  # masked: no user scope
+    assert (
+        "会员" in error["message"] and "接转" in error["message"] and "**" in error["message"]
+    )  # masked: no user scope
     assert out["current"] == 1
 
 
@@ -78,7 +86,9 @@ def test_two_unions_register_the_same_person_at_once_on_a_sqlite_file(migrated, 
     _check_same_person(_sqlite_file(scenario, migrated, tmp_path))
 
 
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the suite runs on SQLite (set GONGHUI_DATABASE_URL)")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the suite runs on SQLite (set GONGHUI_DATABASE_URL)"
+)
 
 
 @postgres_only

@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def _membership(person, org, no, status=MembershipStatus.ACTIVE):
     return Membership.objects.create(
-        person=person, org=org, org_path=org.path, province_code="53", member_no=no, joined_on=dt.date(2020, 1, 1), status=status
+        person=person,
+        org=org,
+        org_path=org.path,
+        province_code="53",
+        member_no=no,
+        joined_on=dt.date(2020, 1, 1),
+        status=status,
     )
 
 
@@ -44,9 +50,21 @@ def test_code_tables_are_seeded_by_the_migration():
     assert CodeItem.objects.filter(table=codes.Table.ETHNICITY).count() == 58
     assert codes.label(codes.Table.ETHNICITY, "07") == "彝族"
     groups = dict(codes.choices(codes.Table.NEW_EMPLOYMENT))
-    for name in ("货车司机", "快递员", "护工护理员", "家政服务员", "商场信息员", "网约送餐员", "房产中介员", "保安员", "网约车司机"):
+    for name in (
+        "货车司机",
+        "快递员",
+        "护工护理员",
+        "家政服务员",
+        "商场信息员",
+        "网约送餐员",
+        "房产中介员",
+        "保安员",
+        "网约车司机",
+    ):
         assert name in groups.values()
-    assert codes.choices(codes.Table.CHANGE_REASON, parent=codes.EventType.LEAVE)[0][0] == codes.Reason.VOLUNTARY
+    assert (
+        codes.choices(codes.Table.CHANGE_REASON, parent=codes.EventType.LEAVE)[0][0] == codes.Reason.VOLUNTARY
+    )
 
 
 def test_code_tables_are_configurable_and_fall_back_to_defaults():

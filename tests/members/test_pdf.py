@@ -26,7 +26,10 @@ needs_poppler = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler
 def _render(data: bytes, tmp_path: Path, name: str) -> Image.Image:
     src = tmp_path / f"{name}.pdf"
     src.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(src), str(tmp_path / name)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(src), str(tmp_path / name)],
+        check=True,
+    )
     png = tmp_path / f"{name}.png"
     if os.environ.get("GONGHUI_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -43,7 +46,9 @@ def _ink(img: Image.Image) -> float:
 def _text(data: bytes, tmp_path: Path) -> str:
     src = tmp_path / "t.pdf"
     src.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(src), "-"], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(src), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def _fonts(data: bytes, tmp_path: Path) -> str:
@@ -54,7 +59,13 @@ def _fonts(data: bytes, tmp_path: Path) -> str:
 
 @pytest.fixture
 def app_(apply, register):
-    app = apply("T0003", name="欧阳晓燕", id_number=new_id(male=False), employer_name="甲公司", new_employment_group="courier")
+    app = apply(
+        "T0003",
+        name="欧阳晓燕",
+        id_number=new_id(male=False),
+        employer_name="甲公司",
+        new_employment_group="courier",
+    )
     return Application.objects.select_related("org").get(pk=app.pk)
 
 
@@ -65,11 +76,21 @@ def test_registration_form_renders_chinese(app_, tmp_path):
     img = _render(data, tmp_path, "form")
     assert 0.02 < _ink(img) < 0.5
     text = _text(data, tmp_path)
-    for words in ("工会会员入会申请登记表", "欧阳晓燕", app_.form_no, "快递员", "申请人签名", "档案关", number):
+    for words in (
+        "工会会员入会申请登记表",
+        "欧阳晓燕",
+        app_.form_no,
+        "快递员",
+        "申请人签名",
+        "档案关",
+        number,
+    ):
         assert words in text, words
     if Path(pdf.FONT_CANDIDATES[0]).exists():
         fonts = [line for line in _fonts(data, tmp_path).splitlines() if "WenQuanYi" in line]
-        assert fonts and all(" yes yes yes " in line for line in fonts)  # embedded, subset, with a Unicode map
+        assert fonts and all(
+            " yes yes yes " in line for line in fonts
+        )  # embedded, subset, with a Unicode map
 
 
 @needs_poppler
@@ -84,7 +105,9 @@ def test_card_sheet_renders_with_seal_and_qr(register, tmp_path, tree):
     ms = [register("T0003", name=f"会员{i}") for i in range(12)]
     batch = cards.card_batch_issue(user=None, org=ms[0].org)
     qs = batch.cards.select_related("person", "membership", "membership__org").order_by("card_no")
-    data = pdfs.card_sheet_pdf(qs, federation="测试县总工会", check_url=lambda t: f"https://example.test/card/{t}/")
+    data = pdfs.card_sheet_pdf(
+        qs, federation="测试县总工会", check_url=lambda t: f"https://example.test/card/{t}/"
+    )
     img = _render(data, tmp_path, "cards")
     assert _ink(img) > 0.05
     # the seal is red: some strongly red pixels on the page
@@ -92,14 +115,21 @@ def test_card_sheet_renders_with_seal_and_qr(register, tmp_path, tree):
     red = sum(1 for r, g, b in rgb.getdata() if r > 180 and g < 90 and b < 90)
     assert red > 2000
     text = _text(data, tmp_path)
-    assert "中华全国总工会会员证" in text and "会员0" in text and ms[0].member_no in text and "东镇甲公司工会" in text
+    assert (
+        "中华全国总工会会员证" in text
+        and "会员0" in text
+        and ms[0].member_no in text
+        and "东镇甲公司工会" in text
+    )
     info = subprocess.run(["pdfinfo", str(tmp_path / "t.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+2\b", info)  # 12 cards, 10 a page
 
 
 @needs_poppler
 def test_join_poster_renders(tmp_path):
-    data = pdfs.join_poster_pdf(org_name="东镇甲公司工会", federation="测试县总工会", url="https://example.test/join/T0003/")
+    data = pdfs.join_poster_pdf(
+        org_name="东镇甲公司工会", federation="测试县总工会", url="https://example.test/join/T0003/"
+    )
     img = _render(data, tmp_path, "poster")
     assert _ink(img) > 0.1
     assert "扫码加入工会" in _text(data, tmp_path)
@@ -111,7 +141,9 @@ def test_seal_image_setting_is_used(register, settings, tmp_path):
     settings.GONGHUI_SEAL_IMAGE = str(seal)
     m = register("T0003")
     batch = cards.card_batch_issue(user=None, org=m.org)
-    data = pdfs.card_sheet_pdf(batch.cards.select_related("person", "membership__org"), federation="测试县总工会", check_url=str)
+    data = pdfs.card_sheet_pdf(
+        batch.cards.select_related("person", "membership__org"), federation="测试县总工会", check_url=str
+    )
     assert b"/Subtype /Image" in data or b"/Subtype/Image" in data
 
 

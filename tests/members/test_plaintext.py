@@ -54,7 +54,14 @@ def plaintext_ids(data: bytes) -> list[str]:
 
 
 def _run(args: list[str], env: dict[str, str], log: list[str]) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "gonghui.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gonghui.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     log.append(proc.stdout)
     log.append(proc.stderr)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -64,14 +71,21 @@ def _run(args: list[str], env: dict[str, str], log: list[str]) -> subprocess.Com
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data_dir = tmp_path_factory.mktemp("demo-county")
-    env = {k: v for k, v in os.environ.items() if k not in ("GONGHUI_DATABASE_URL", "GONGHUI_SQLITE_PATH", "GONGHUI_PII_KEY", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in ("GONGHUI_DATABASE_URL", "GONGHUI_SQLITE_PATH", "GONGHUI_PII_KEY", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(GONGHUI_DATA_DIR=str(data_dir), GONGHUI_LOG_LEVEL="DEBUG")
     log: list[str] = []
     _run(["migrate", "-v1"], env, log)
     _run(["demo", "--seed", "7"], env, log)
     stats = json.loads(_run(["stats", "--json"], env, log).stdout)
     con = sqlite3.connect(data_dir / "gonghui.sqlite3")
-    area = con.execute("select code from orgs_org where kind='township_union' order by path limit 1").fetchone()[0]
+    area = con.execute(
+        "select code from orgs_org where kind='township_union' order by path limit 1"
+    ).fetchone()[0]
     sample_cipher = con.execute("select id_cipher from members_person limit 1").fetchone()[0]
     con.close()
     _run(["export", "members", "--org", area, "-o", str(data_dir / "export.xlsx")], env, log)
@@ -128,7 +142,9 @@ def test_a_revealed_export_does_contain_them(demo):
     """The converse: with --reveal the numbers are there (so the masked export is not just empty)."""
     out = demo["dir"] / "revealed.csv"
     con = sqlite3.connect(demo["dir"] / "gonghui.sqlite3")
-    code = con.execute("select code from orgs_org where kind='grassroots' order by path limit 1").fetchone()[0]
+    code = con.execute("select code from orgs_org where kind='grassroots' order by path limit 1").fetchone()[
+        0
+    ]
     con.close()
     _run(["export", "members", "--org", code, "-o", str(out), "--reveal"], demo["env"], [])
     assert len(plaintext_ids(out.read_bytes())) > 0

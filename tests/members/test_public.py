@@ -34,7 +34,9 @@ def send(client, django_capture_on_commit_callbacks):
 
     def _send(phone=PHONE, code="T0003"):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("members:join_sms", args=[code]), {"phone": phone}, HTTP_HX_REQUEST="true")
+            return client.post(
+                reverse("members:join_sms", args=[code]), {"phone": phone}, HTTP_HX_REQUEST="true"
+            )
 
     return _send
 
@@ -68,7 +70,12 @@ def test_join_by_phone_end_to_end(client, tree, locmem_sms, send):
     r = _join(client, sms_code=_code(locmem_sms))
     assert r.status_code == 302, re.findall(r'class="error[s]?">([^<]*)', r.content.decode())
     app = Application.objects.get()
-    assert app.channel == "qr" and app.phone_verified and app.consent_version == "2026-01" and app.submitted_by is None
+    assert (
+        app.channel == "qr"
+        and app.phone_verified
+        and app.consent_version == "2026-01"
+        and app.submitted_by is None
+    )
     assert app.ethnicity == "07" and app.is_migrant
     status = client.get(r["Location"]).content.decode()
     assert app.form_no in status and "待审核" in status
@@ -79,7 +86,10 @@ def test_join_by_phone_end_to_end(client, tree, locmem_sms, send):
 
 def test_wrong_or_missing_code_and_missing_consent_are_refused(client, tree, locmem_sms, send):
     send()
-    assert "验证码不正确" in _join(client, sms_code="000000" if _code(locmem_sms) != "000000" else "111111").content.decode()
+    assert (
+        "验证码不正确"
+        in _join(client, sms_code="000000" if _code(locmem_sms) != "000000" else "111111").content.decode()
+    )
     assert _join(client, sms_code="").status_code == 200
     r = _join(client, sms_code=_code(locmem_sms), consent="")
     assert r.status_code == 200 and not Application.objects.exists()
@@ -94,25 +104,37 @@ def test_sms_is_limited_to_one_a_minute(client, tree, locmem_sms, send):
 def test_existing_member_is_told_where_masked_and_how_to_transfer(client, register, locmem_sms, send):
     number = new_id()
     register("T0006", id_number=number)
-    r = client.post(reverse("members:join_check_id", args=["T0003"]), {"id_number": number}, HTTP_HX_REQUEST="true")
+    r = client.post(
+        reverse("members:join_check_id", args=["T0003"]), {"id_number": number}, HTTP_HX_REQUEST="true"
+    )
     html = r.content.decode()
     assert "西**工会" in html and "接转" in html and "西镇丁公司工会" not in html
     send()
     r = _join(client, id_number=number, sms_code=_code(locmem_sms))
-    assert r.status_code == 200 and "西**工会" in r.content.decode() and not Application.objects.filter(channel="qr").exists()
+    assert (
+        r.status_code == 200
+        and "西**工会" in r.content.decode()
+        and not Application.objects.filter(channel="qr").exists()
+    )
 
 
 def test_id_check_partial(client, tree):
-    bad = client.post(reverse("members:join_check_id", args=["T0003"]), {"id_number": "5303261990"}).content.decode()
+    bad = client.post(
+        reverse("members:join_check_id", args=["T0003"]), {"id_number": "5303261990"}
+    ).content.decode()
     assert "18 位" in bad
-    ok = client.post(reverse("members:join_check_id", args=["T0003"]), {"id_number": new_id(male=False)}).content.decode()
+    ok = client.post(
+        reverse("members:join_check_id", args=["T0003"]), {"id_number": new_id(male=False)}
+    ).content.decode()
     assert "身份证号有效" in ok and "女" in ok
 
 
 def test_worker_without_a_union_chooses_by_area(client, tree):
     page = client.get(reverse("members:join", args=["T0001"])).content.decode()
     assert "东镇总工会" in page or "东镇" in page
-    part = client.get(reverse("members:join", args=["T0001"]), {"area": "T0002"}, HTTP_HX_REQUEST="true").content.decode()
+    part = client.get(
+        reverse("members:join", args=["T0001"]), {"area": "T0002"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "东镇联合工会" in part and reverse("members:join", args=["T0004"]) in part
     assert "东镇甲公司工会" not in part  # single-employer unions are not offered
 
@@ -155,7 +177,10 @@ def test_returned_application_can_be_submitted_again(client, tree, locmem_sms, s
     send()
     r = _join(client, id_number=number, sms_code=_code(locmem_sms), employer_name="甲公司")
     assert r.status_code == 302
-    assert set(Application.objects.values_list("status", flat=True)) == {ApplicationStatus.REJECTED, ApplicationStatus.PENDING}
+    assert set(Application.objects.values_list("status", flat=True)) == {
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.PENDING,
+    }
 
 
 def test_console_sms_backend_logs_the_phone_masked(caplog):

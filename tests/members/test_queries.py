@@ -18,13 +18,21 @@ pytestmark = pytest.mark.django_db
 def many(tree):
     admin = tree["users"]["county_admin"]
     for i in range(60):
-        actions.member_register(user=admin, org=tree["orgs"]["T0003"], **person(name=f"会员{i}", new_employment_group="courier" if i % 3 else ""))
+        actions.member_register(
+            user=admin,
+            org=tree["orgs"]["T0003"],
+            **person(name=f"会员{i}", new_employment_group="courier" if i % 3 else ""),
+        )
     for _ in range(60):
-        actions.application_create(user=admin, org=tree["orgs"]["T0004"], channel="paper", consent_version="t", **person())
+        actions.application_create(
+            user=admin, org=tree["orgs"]["T0004"], channel="paper", consent_version="t", **person()
+        )
     members = list(Membership.objects.order_by("id"))
     for m in members[:55]:
         actions.transfer_start(user=admin, membership=m, to_org=tree["orgs"]["T0006"], side="from")
-    cards.card_batch_issue(user=admin, org=tree["orgs"]["T0003"], membership_ids=[m.pk for m in members[5:60]])
+    cards.card_batch_issue(
+        user=admin, org=tree["orgs"]["T0003"], membership_ids=[m.pk for m in members[5:60]]
+    )
     for _ in range(55):
         actions.member_register(user=admin, org=tree["orgs"]["T0008"], **person())  # without cards
     return members

@@ -56,7 +56,9 @@ def test_roles_limit_what_can_be_done(login, register, apply):
     assert viewer.post(reverse("members:reveal", args=[m.pk])).status_code == 403
     assert viewer.get(reverse("members:export")).status_code == 403
     clerk = login("east_clerk")
-    assert clerk.post(reverse("members:application_approve", args=[app.pk])).status_code == 403  # clerks register, reviewers approve
+    assert (
+        clerk.post(reverse("members:application_approve", args=[app.pk])).status_code == 403
+    )  # clerks register, reviewers approve
 
 
 def test_paper_application_review_and_card_flow(login, tree):
@@ -69,7 +71,9 @@ def test_paper_application_review_and_card_flow(login, tree):
     assert app.form_no == "T0003-000001" and app.channel == "paper"
     pdf = c.get(reverse("members:application_pdf", args=[app.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert AuditEntry.objects.filter(action="pii.reveal", changes__purpose="print").exists()  # full ID printed → audited
+    assert AuditEntry.objects.filter(
+        action="pii.reveal", changes__purpose="print"
+    ).exists()  # full ID printed → audited
     r = c.post(reverse("members:application_approve", args=[app.pk]))
     m = Membership.objects.get(person__name="赵六")
     assert r.status_code == 302 and r["Location"] == reverse("members:detail", args=[m.pk])
@@ -86,7 +90,9 @@ def test_paper_application_for_an_existing_member_offers_a_transfer(login, regis
     number = new_id()
     register("T0006", id_number=number)
     c = login("east_admin")
-    r = c.post(reverse("members:application_new"), {**person(id_number=number), "org": "T0003", "signed": "on"})
+    r = c.post(
+        reverse("members:application_new"), {**person(id_number=number), "org": "T0003", "signed": "on"}
+    )
     html = r.content.decode()
     assert r.status_code == 200 and "西**工会" in html and "改为发起接转" in html
 
@@ -95,7 +101,11 @@ def test_check_id_partial(login, register):
     number = new_id()
     register("T0003", id_number=number)
     c = login("east_clerk")
-    bad = c.post(reverse("members:check_id"), {"id_number": number[:-1] + ("0" if number[-1] != "0" else "1")}, HTTP_HX_REQUEST="true")
+    bad = c.post(
+        reverse("members:check_id"),
+        {"id_number": number[:-1] + ("0" if number[-1] != "0" else "1")},
+        HTTP_HX_REQUEST="true",
+    )
     assert "校验位" in bad.content.decode()
     dup = c.post(reverse("members:check_id"), {"id_number": number}, HTTP_HX_REQUEST="true")
     assert "东镇甲公司工会" in dup.content.decode()
@@ -122,7 +132,9 @@ def test_search_by_id_number_and_phone_through_the_blind_index(login, register):
     c = login("east_viewer")
     by_id = c.get(reverse("members:list"), HTTP_X_IDP=number.lower(), HTTP_HX_REQUEST="true").content.decode()
     assert "钱七" in by_id and "孙八" not in by_id
-    by_phone = c.get(reverse("members:list"), HTTP_X_IDP="135-1234-0000", HTTP_HX_REQUEST="true").content.decode()
+    by_phone = c.get(
+        reverse("members:list"), HTTP_X_IDP="135-1234-0000", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "钱七" in by_phone and "孙八" not in by_phone
     # an ID number in the URL is ignored: it must not travel in URLs or logs
     by_get = c.get(reverse("members:list"), {"idp": number}).content.decode()
@@ -169,7 +181,9 @@ def test_export_is_masked_by_default_and_full_only_with_the_right(login, registe
     register("T0003", id_number=number, phone="13600000000")
     c = login("east_admin")
     text = _xlsx_text(c.get(reverse("members:export")).getvalue())
-    assert number[:4] + "**********" + number[-4:] in text and number not in text and "13600000000" not in text
+    assert (
+        number[:4] + "**********" + number[-4:] in text and number not in text and "13600000000" not in text
+    )
     full = _xlsx_text(c.get(reverse("members:export"), {"reveal": "1"}).getvalue())
     assert number in full
     assert AuditEntry.objects.filter(action="pii.reveal", changes__purpose="export").count() == 1
@@ -181,7 +195,10 @@ def test_export_is_masked_by_default_and_full_only_with_the_right(login, registe
 def test_status_change_pages(login, register):
     m = register("T0003")
     c = login("east_clerk")
-    r = c.post(reverse("members:status", args=[m.pk, "retain"]), {"on": dt.date.today().isoformat(), "reason": "retired", "note": ""})
+    r = c.post(
+        reverse("members:status", args=[m.pk, "retain"]),
+        {"on": dt.date.today().isoformat(), "reason": "retired", "note": ""},
+    )
     assert r.status_code == 302
     assert Membership.objects.get(pk=m.pk).status == "retained"
     assert c.get(reverse("members:status", args=[m.pk, "nonsense"])).status_code == 404
@@ -190,7 +207,10 @@ def test_status_change_pages(login, register):
 def test_transfer_pages_both_sides(login, register, tree):
     m = register("T0003")
     east = login("east_admin")
-    r = east.post(reverse("members:transfer_out", args=[m.pk]), {"to_org": "T0006", "new_employer_name": "丁公司", "note": ""})
+    r = east.post(
+        reverse("members:transfer_out", args=[m.pk]),
+        {"to_org": "T0006", "new_employer_name": "丁公司", "note": ""},
+    )
     assert r.status_code == 302
     t = Transfer.objects.get()
     # the starting side cannot accept its own transfer
@@ -210,7 +230,9 @@ def test_transfer_in_page_by_id_number(login, register):
     number = new_id()
     m = register("T0006", id_number=number)
     c = login("east_admin")
-    r = c.post(reverse("members:transfer_in"), {"id_number": number, "to_org": "T0003", "note": "已入职甲公司"})
+    r = c.post(
+        reverse("members:transfer_in"), {"id_number": number, "to_org": "T0003", "note": "已入职甲公司"}
+    )
     assert r.status_code == 302
     t = Transfer.objects.get()
     assert t.initiated_by == "to" and t.from_membership_id == m.pk
@@ -251,7 +273,10 @@ def test_application_edit_page_resubmits(login, apply):
     app = apply("T0003")
     actions.application_return(user=None, application=app, reason="姓名错字")
     c = login("east_clerk")
-    r = c.post(reverse("members:application_edit", args=[app.pk]), {"name": "改正名", "id_number": "", "phone": "", "is_migrant": "1"})
+    r = c.post(
+        reverse("members:application_edit", args=[app.pk]),
+        {"name": "改正名", "id_number": "", "phone": "", "is_migrant": "1"},
+    )
     assert r.status_code == 302
     app.refresh_from_db()
     assert app.status == ApplicationStatus.PENDING and app.name == "改正名" and app.is_migrant

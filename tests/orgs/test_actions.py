@@ -19,9 +19,13 @@ def org(code: str) -> Org:
 
 def test_create_assigns_region_code_sequence_and_audits(tree: dict[str, Any]) -> None:
     user = tree["users"]["east_admin"]
-    new = actions.org_create(user=user, parent=org("T0002"), kind=OrgKind.GRASSROOTS, name="东镇新公司工会", region_code="530326")
+    new = actions.org_create(
+        user=user, parent=org("T0002"), kind=OrgKind.GRASSROOTS, name="东镇新公司工会", region_code="530326"
+    )
     assert new.code == "5303260001"
-    again = actions.org_create(user=user, parent=org("T0002"), kind=OrgKind.GRASSROOTS, name="东镇另一公司工会", region_code="530326")
+    again = actions.org_create(
+        user=user, parent=org("T0002"), kind=OrgKind.GRASSROOTS, name="东镇另一公司工会", region_code="530326"
+    )
     assert again.code == "5303260002"
     assert Org.objects.get_parent(new).code == "T0002"
     assert new.province_code == "53"
@@ -31,11 +35,18 @@ def test_create_assigns_region_code_sequence_and_audits(tree: dict[str, Any]) ->
 
 @pytest.mark.parametrize(
     ("parent", "kind"),
-    [("T0003", OrgKind.GRASSROOTS), ("T0002", OrgKind.TOWNSHIP_UNION), ("T0007", OrgKind.SYSTEM_UNION), ("T0002", OrgKind.COUNTY_FEDERATION)],
+    [
+        ("T0003", OrgKind.GRASSROOTS),
+        ("T0002", OrgKind.TOWNSHIP_UNION),
+        ("T0007", OrgKind.SYSTEM_UNION),
+        ("T0002", OrgKind.COUNTY_FEDERATION),
+    ],
 )
 def test_tree_shape_is_enforced(tree: dict[str, Any], parent: str, kind: str) -> None:
     with pytest.raises(ApplicationError) as e:
-        actions.org_create(user=None, parent=org(parent), kind=kind, name="不该存在的工会", region_code="530326")
+        actions.org_create(
+            user=None, parent=org(parent), kind=kind, name="不该存在的工会", region_code="530326"
+        )
     assert e.value.code == "kind_not_allowed"
     assert not Org.objects.filter(name="不该存在的工会").exists()
 
@@ -46,14 +57,25 @@ def test_create_rejects_bad_region_and_credit_code_and_duplicate_name(tree: dict
         actions.org_create(user=None, parent=parent, kind=OrgKind.GRASSROOTS, name="甲", region_code="990326")
     assert e.value.code == "region_code"
     with pytest.raises(ApplicationError) as e:
-        actions.org_create(user=None, parent=parent, kind=OrgKind.GRASSROOTS, name="乙", region_code="530326", credit_code="81530326MC000000XX")
+        actions.org_create(
+            user=None,
+            parent=parent,
+            kind=OrgKind.GRASSROOTS,
+            name="乙",
+            region_code="530326",
+            credit_code="81530326MC000000XX",
+        )
     assert e.value.code == "credit_code"
     with pytest.raises(ConflictError):
-        actions.org_create(user=None, parent=parent, kind=OrgKind.GRASSROOTS, name="东镇甲公司工会", region_code="530326")
+        actions.org_create(
+            user=None, parent=parent, kind=OrgKind.GRASSROOTS, name="东镇甲公司工会", region_code="530326"
+        )
 
 
 def test_update_records_changed_fields(tree: dict[str, Any]) -> None:
-    o = actions.org_update(user=tree["users"]["east_admin"], org=org("T0003"), chair_name="王五", term_number=2)
+    o = actions.org_update(
+        user=tree["users"]["east_admin"], org=org("T0003"), chair_name="王五", term_number=2
+    )
     assert o.chair_name == "王五"
     entry = AuditEntry.objects.filter(action="org.update").latest("id")
     assert entry.changes == {"chair_name": ["", "王五"], "term_number": [None, 2]}
@@ -83,7 +105,9 @@ def test_move_subtree_rewrites_paths_below(tree: dict[str, Any]) -> None:
 
 def test_move_township_rewrites_employer_area_paths(tree: dict[str, Any]) -> None:
     # give the county a second level to move into: a park union under the county, then move 东镇's base union there
-    park = actions.org_create(user=None, parent=org("T0001"), kind=OrgKind.PARK_UNION, name="园区工会", region_code="530326")
+    park = actions.org_create(
+        user=None, parent=org("T0001"), kind=OrgKind.PARK_UNION, name="园区工会", region_code="530326"
+    )
     jia = org("T0003")
     Employer.objects.filter(name="甲公司").update(area_org=jia, area_path=jia.path)
     actions.org_move(user=None, org=jia, new_parent=park)
@@ -111,13 +135,19 @@ def test_dissolve_needs_children_gone_and_releases_employers(tree: dict[str, Any
     with pytest.raises(ApplicationError):
         actions.org_dissolve(user=None, org=org("T0004"))
     with pytest.raises(ApplicationError):
-        actions.org_create(user=None, parent=org("T0004"), kind=OrgKind.GRASSROOTS, name="x", region_code="530326")
+        actions.org_create(
+            user=None, parent=org("T0004"), kind=OrgKind.GRASSROOTS, name="x", region_code="530326"
+        )
 
 
 def test_merge_moves_employers_and_marks_source(tree: dict[str, Any]) -> None:
     src = actions.org_merge(user=tree["users"]["county_admin"], source=org("T0004"), target=org("T0003"))
     assert src.status == OrgStatus.MERGED and src.merged_into.code == "T0003"
-    assert set(Employer.objects.filter(union__code="T0003").values_list("name", flat=True)) == {"甲公司", "乙店", "丙店"}
+    assert set(Employer.objects.filter(union__code="T0003").values_list("name", flat=True)) == {
+        "甲公司",
+        "乙店",
+        "丙店",
+    }
     with pytest.raises(ApplicationError):
         actions.org_merge(user=None, source=org("T0002"), target=org("T0008"))  # township into a base union
 
@@ -155,24 +185,40 @@ def test_survey_keeps_history_and_latest_on_employer(tree: dict[str, Any]) -> No
 )
 def test_survey_facts_must_be_consistent(tree: dict[str, Any], facts: dict[str, int], field: str) -> None:
     with pytest.raises(ApplicationError) as e:
-        actions.employer_survey_record(user=None, employer=tree["employers"]["戊公司"], surveyed_on=dt.date(2026, 1, 1), operating_status="normal", **facts)
+        actions.employer_survey_record(
+            user=None,
+            employer=tree["employers"]["戊公司"],
+            surveyed_on=dt.date(2026, 1, 1),
+            operating_status="normal",
+            **facts,
+        )
     assert e.value.details["field"] == field
 
 
 def test_employer_credit_code_checked_and_unique(tree: dict[str, Any]) -> None:
     area = org("T0002")
     with pytest.raises(ApplicationError) as e:
-        actions.employer_create(user=None, area_org=area, name="坏代码公司", region_code="530326", credit_code="91530326MA00000010")
+        actions.employer_create(
+            user=None,
+            area_org=area,
+            name="坏代码公司",
+            region_code="530326",
+            credit_code="91530326MA00000010",
+        )
     assert e.value.code == "credit_code"
     taken = tree["employers"]["甲公司"].credit_code
     with pytest.raises(ConflictError):
-        actions.employer_create(user=None, area_org=area, name="重复公司", region_code="530326", credit_code=taken)
+        actions.employer_create(
+            user=None, area_org=area, name="重复公司", region_code="530326", credit_code=taken
+        )
     with pytest.raises(ApplicationError):  # a township can't cover an employer directly
         actions.employer_create(user=None, area_org=area, name="新公司", region_code="530326", union=area)
     from gonghui.core.ids import make_credit_code
 
     code = make_credit_code("A1530326MA0000001")
-    ok = actions.employer_create(user=None, area_org=area, name="新公司", region_code="530326", credit_code=" " + code.lower() + " ")
+    ok = actions.employer_create(
+        user=None, area_org=area, name="新公司", region_code="530326", credit_code=" " + code.lower() + " "
+    )
     assert ok.credit_code == code
 
 

@@ -19,15 +19,25 @@ def test_list_is_scoped_and_paginated(client: Any, tree: dict[str, Any], api_tok
     data = client.get("/api/v1/orgs?limit=2", **h).json()
     assert data["count"] == 3  # 东镇 and its two base unions
     assert len(data["items"]) == 2
-    assert data["items"][0] == data["items"][0] | {"code": "T0002", "parent_code": "T0001", "kind": "township_union"}
+    assert data["items"][0] == data["items"][0] | {
+        "code": "T0002",
+        "parent_code": "T0001",
+        "kind": "township_union",
+    }
     all_codes = {o["code"] for o in client.get("/api/v1/orgs", **api_token("county_admin")).json()["items"]}
     assert all_codes == {f"T000{i}" for i in range(1, 9)}
 
 
-def test_detail_outside_scope_is_404_with_error_shape(client: Any, tree: dict[str, Any], api_token: Any) -> None:
+def test_detail_outside_scope_is_404_with_error_shape(
+    client: Any, tree: dict[str, Any], api_token: Any
+) -> None:
     resp = client.get("/api/v1/orgs/T0006", **api_token("east_viewer"))
     assert resp.status_code == 404
-    assert resp.json() == {"code": "not_found", "message": "对象不存在或不在您的管辖范围内。", "details": None}
+    assert resp.json() == {
+        "code": "not_found",
+        "message": "对象不存在或不在您的管辖范围内。",
+        "details": None,
+    }
 
 
 def test_no_token_401_bad_token_401(client: Any, tree: dict[str, Any]) -> None:
@@ -53,15 +63,25 @@ def test_create_update_move(client: Any, tree: dict[str, Any], api_token: Any) -
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"parent": "T0003", "kind": "grassroots", "name": "x", "region_code": "530326"}, 400, "kind_not_allowed"),
+        (
+            {"parent": "T0003", "kind": "grassroots", "name": "x", "region_code": "530326"},
+            400,
+            "kind_not_allowed",
+        ),
         ({"parent": "T0002", "kind": "grassroots", "name": "x", "region_code": "99"}, 422, "validation"),
         ({"parent": "T0002", "kind": "nonsense", "name": "x", "region_code": "530326"}, 422, "validation"),
-        ({"parent": "T0002", "kind": "grassroots", "name": "东镇甲公司工会", "region_code": "530326"}, 409, "duplicate_name"),
+        (
+            {"parent": "T0002", "kind": "grassroots", "name": "东镇甲公司工会", "region_code": "530326"},
+            409,
+            "duplicate_name",
+        ),
         ({"parent": "T0002", "kind": "grassroots", "name": "y", "region_code": "000000"}, 400, "region_code"),
         ({"parent": "T9999", "kind": "grassroots", "name": "y", "region_code": "530326"}, 404, "not_found"),
     ],
 )
-def test_bad_input_gets_clear_errors(client: Any, tree: dict[str, Any], api_token: Any, body: dict[str, Any], status: int, code: str) -> None:
+def test_bad_input_gets_clear_errors(
+    client: Any, tree: dict[str, Any], api_token: Any, body: dict[str, Any], status: int, code: str
+) -> None:
     resp = post(client, "/api/v1/orgs", body, api_token("county_admin"))
     assert resp.status_code == status, resp.content
     data = resp.json()
@@ -69,7 +89,9 @@ def test_bad_input_gets_clear_errors(client: Any, tree: dict[str, Any], api_toke
 
 
 def test_malformed_json_is_not_a_500(client: Any, tree: dict[str, Any], api_token: Any) -> None:
-    resp = client.post("/api/v1/orgs", data="{not json", content_type="application/json", **api_token("county_admin"))
+    resp = client.post(
+        "/api/v1/orgs", data="{not json", content_type="application/json", **api_token("county_admin")
+    )
     assert resp.status_code in (400, 422)
     assert "message" in resp.json()
 

@@ -45,7 +45,11 @@ def test_demo_county_figures(db: Any) -> None:
         with override_settings(GONGHUI_DASHBOARD_LIVE_LIMIT=0):
             snap = selectors.dashboard(org)
         assert live["history_as_of"] is None and snap["history_as_of"] is not None
-        assert (snap["by_year"], snap["compare"], snap["groups"]) == (live["by_year"], live["compare"], live["groups"])
+        assert (snap["by_year"], snap["compare"], snap["groups"]) == (
+            live["by_year"],
+            live["compare"],
+            live["groups"],
+        )
         assert live["by_year"][-1]["members"] == live["stats"]["members"] + live["stats"]["retained_members"]
 
 
@@ -58,7 +62,11 @@ def test_demo_is_deterministic() -> None:
         return (
             list(Org.objects.order_by("path").values_list("code", "name", "term_end")),
             list(Employer.objects.order_by("id").values_list("name", "employees", "union__code")),
-            list(Membership.objects.order_by("id")[:2000].values_list("person__name", "person__id_index", "org__code", "joined_on")),
+            list(
+                Membership.objects.order_by("id")[:2000].values_list(
+                    "person__name", "person__id_index", "org__code", "joined_on"
+                )
+            ),
             run("stats", "--json"),
         )
 

@@ -37,7 +37,9 @@ def test_create_child_edit_move_dissolve_merge_through_pages(login: Any, tree: d
     assert Org.objects.get(pk=new.pk).credit_code == ""
     resp = client.post(f"/orgs/{new.code}/move/", {"parent": "T0005"})
     assert resp.status_code == 302 and Org.objects.get_parent(Org.objects.get(pk=new.pk)).code == "T0005"
-    resp = client.post(f"/orgs/{new.code}/merge/", {"target": "T0006", "ended_on": "2026-11-01", "confirm": "on"})
+    resp = client.post(
+        f"/orgs/{new.code}/merge/", {"target": "T0006", "ended_on": "2026-11-01", "confirm": "on"}
+    )
     assert resp.status_code == 302 and Org.objects.get(pk=new.pk).status == OrgStatus.MERGED
     resp = client.post("/orgs/T0004/dissolve/", {"ended_on": "2026-11-01", "reason": "撤销", "confirm": "on"})
     assert resp.status_code == 302 and Org.objects.get(code="T0004").status == OrgStatus.DISSOLVED
@@ -50,7 +52,12 @@ def test_create_child_edit_move_dissolve_merge_through_pages(login: Any, tree: d
 def test_union_admin_cannot_restructure_or_leave_scope(login: Any) -> None:
     client = login("east_admin")
     assert client.get("/orgs/T0003/move/").status_code == 403
-    assert client.post("/orgs/T0003/dissolve/", {"ended_on": "2026-11-01", "reason": "x", "confirm": "on"}).status_code == 403
+    assert (
+        client.post(
+            "/orgs/T0003/dissolve/", {"ended_on": "2026-11-01", "reason": "x", "confirm": "on"}
+        ).status_code
+        == 403
+    )
     assert client.get("/orgs/T0006/edit/").status_code == 404
 
 
@@ -78,7 +85,7 @@ def test_employer_create_survey_and_history(login: Any) -> None:
 
 
 def test_gap_export_is_xlsx_scoped_and_formula_safe(login: Any, tree: dict[str, Any]) -> None:
-    Employer.objects.filter(name="戊公司").update(name="=HYPERLINK(\"http://x\")戊公司", address="+86 地址")
+    Employer.objects.filter(name="戊公司").update(name='=HYPERLINK("http://x")戊公司', address="+86 地址")
     client = login("county_admin")
     resp = client.get("/orgs/T0001/gaps.xlsx")
     assert resp.status_code == 200
@@ -90,12 +97,18 @@ def test_gap_export_is_xlsx_scoped_and_formula_safe(login: Any, tree: dict[str, 
     assert AuditEntry.objects.filter(action="export.gaps").count() == 1
     # a township user exports only its own gaps (none in 东镇)
     east = login("east_clerk").get("/orgs/T0002/gaps.xlsx")
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(east.streaming_content))).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(east.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert len(rows) == 1
     assert login("east_viewer").get("/orgs/T0002/gaps.xlsx").status_code == 403
 
 
-def test_list_pages_have_a_fixed_query_count(login: Any, tree: dict[str, Any], django_assert_max_num_queries: Any) -> None:
+def test_list_pages_have_a_fixed_query_count(
+    login: Any, tree: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
     from gonghui.orgs import actions
 
     client = login("county_admin")

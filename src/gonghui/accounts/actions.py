@@ -16,7 +16,9 @@ from gonghui.orgs.models import Org
 
 
 @transaction.atomic
-def user_create(*, actor: Any, username: str, password: str, org: Org, role: str, full_name: str = "") -> User:
+def user_create(
+    *, actor: Any, username: str, password: str, org: Org, role: str, full_name: str = ""
+) -> User:
     if role not in Role.values:
         raise ApplicationError(_("未知角色：%(r)s") % {"r": role}, code="role")
     if User.objects.filter(username=username).exists():
@@ -24,7 +26,9 @@ def user_create(*, actor: Any, username: str, password: str, org: Org, role: str
     user = User(username=username, org=org, role=role, full_name=full_name)
     user.set_password(password)
     user.save()
-    audit_record(user=actor, action="user.create", obj=user, org_path=org.path, changes={"role": role, "org": org.code})
+    audit_record(
+        user=actor, action="user.create", obj=user, org_path=org.path, changes={"role": role, "org": org.code}
+    )
     return user
 
 
@@ -33,7 +37,13 @@ def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, s
     """Create an API token; returns the row and the token, which is shown once and never stored."""
     token = "gh_" + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(user=user, name=name, prefix=token[:8], digest=ApiToken.digest_of(token))
-    audit_record(user=actor, action="token.create", obj=user, org_path=user.org.path if user.org else "", changes={"prefix": row.prefix})
+    audit_record(
+        user=actor,
+        action="token.create",
+        obj=user,
+        org_path=user.org.path if user.org else "",
+        changes={"prefix": row.prefix},
+    )
     return row, token
 
 

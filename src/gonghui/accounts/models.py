@@ -19,7 +19,12 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("所属工会"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "orgs.Org",
+        verbose_name=_("所属工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)

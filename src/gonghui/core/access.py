@@ -51,8 +51,16 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     "viewer": frozenset({Perm.VIEW}),
 }
 WRITE_PERMS = frozenset(
-    {Perm.ORG_MANAGE, Perm.ORG_RESTRUCTURE, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.REVIEW, Perm.USER_MANAGE, Perm.CARE_FILES,
-     Perm.CAMPAIGN_MANAGE}
+    {
+        Perm.ORG_MANAGE,
+        Perm.ORG_RESTRUCTURE,
+        Perm.EMPLOYER_WRITE,
+        Perm.MEMBER_WRITE,
+        Perm.REVIEW,
+        Perm.USER_MANAGE,
+        Perm.CARE_FILES,
+        Perm.CAMPAIGN_MANAGE,
+    }
 )
 
 

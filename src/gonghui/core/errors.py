@@ -13,7 +13,9 @@ class ApplicationError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, code: str = "invalid", details: Any = None, status: int | None = None):
+    def __init__(
+        self, message: str, *, code: str = "invalid", details: Any = None, status: int | None = None
+    ):
         super().__init__(message)
         self.message = str(message)
         self.code = code

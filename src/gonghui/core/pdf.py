@@ -98,7 +98,14 @@ def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, *, error: str
                 while col < n and row[col]:
                     col += 1
                 # a tiny overlap avoids hairline gaps between modules in some viewers
-                c.rect(x + (quiet + start) * module, top, (col - start) * module + 0.05, module + 0.05, stroke=0, fill=1)
+                c.rect(
+                    x + (quiet + start) * module,
+                    top,
+                    (col - start) * module + 0.05,
+                    module + 0.05,
+                    stroke=0,
+                    fill=1,
+                )
             else:
                 col += 1
     c.restoreState()

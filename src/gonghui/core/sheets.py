@@ -30,10 +30,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def write_xlsx(target: str | os.PathLike[str], sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def write_xlsx(
+    target: str | os.PathLike[str], sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
     """Write rows to `target`; memory stays flat however many rows (constant_memory mode).
     Returns the number of data rows written."""
-    wb = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(target), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     ws = wb.add_worksheet(sheet[:31])
     head = wb.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -62,7 +66,9 @@ def write_xlsx(target: str | os.PathLike[str], sheet: str, headers: Sequence[str
     return n
 
 
-def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 - handed to FileResponse
     tmp.close()
     write_xlsx(tmp.name, sheet, headers, rows)
@@ -84,7 +90,9 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def csv_stream(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk_rows: int = 2000) -> Iterator[bytes]:
+def csv_stream(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk_rows: int = 2000
+) -> Iterator[bytes]:
     """CSV as UTF-8 with a BOM (so Excel opens it as UTF-8), in pieces: memory stays flat."""
     buf = io.StringIO()
     w = csv.writer(buf)
@@ -149,14 +157,21 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-                if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                if "mimetype" in names and zf.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"
+                ):
                     return "ods"
                 if any(n.startswith("xl/") for n in names):
                     return "xlsx"
                 if "word/document.xml" in names:
-                    raise SheetReadError("这是 Word 文档，不是表格；请把名册做成 Excel 表格（.xlsx）后再导入。", code="not_a_sheet")
+                    raise SheetReadError(
+                        "这是 Word 文档，不是表格；请把名册做成 Excel 表格（.xlsx）后再导入。",
+                        code="not_a_sheet",
+                    )
         except zipfile.BadZipFile:
-            raise SheetReadError("文件已损坏（压缩包不完整），无法读取；请重新保存或重新下载后再试。", code="corrupt") from None
+            raise SheetReadError(
+                "文件已损坏（压缩包不完整），无法读取；请重新保存或重新下载后再试。", code="corrupt"
+            ) from None
         raise SheetReadError("文件是压缩包，但不是 Excel 或 WPS 表格。", code="not_a_sheet")
     if head.startswith(_OLE2):
         return "xls"  # Excel 97–2003 and WPS .et share the OLE2 container
@@ -167,10 +182,13 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<html" in lowered[:512]:
         raise SheetReadError(
-            "文件内容是网页（HTML/XML），只是扩展名为表格；请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。", code="html"
+            "文件内容是网页（HTML/XML），只是扩展名为表格；请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。",
+            code="html",
         )
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SheetReadError("无法识别的文件格式：请提供 .xlsx、.xls、.ods 或 .csv 文件。", code="unknown_format")
+        raise SheetReadError(
+            "无法识别的文件格式：请提供 .xlsx、.xls、.ods 或 .csv 文件。", code="unknown_format"
+        )
     return "csv"
 
 
@@ -200,9 +218,17 @@ class Table:
             return CalamineWorkbook.from_path(self.path)
         except Exception as exc:  # calamine's own errors: password, zip, xml
             text = str(exc)
-            if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PasswordError":
-                raise SheetReadError("文件设有打开密码，无法读取；请去掉密码后再导入。", code="password") from None
-            raise SheetReadError(f"文件无法作为表格读取（{type(exc).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from None
+            if (
+                "password" in text.lower()
+                or "encrypt" in text.lower()
+                or type(exc).__name__ == "PasswordError"
+            ):
+                raise SheetReadError(
+                    "文件设有打开密码，无法读取；请去掉密码后再导入。", code="password"
+                ) from None
+            raise SheetReadError(
+                f"文件无法作为表格读取（{type(exc).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+            ) from None
 
     def head(self, sheet: int, n: int = 30) -> list[Row]:
         """The first `n` rows of a sheet (for finding the header)."""
@@ -273,7 +299,9 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 class _XlsxParts:
     """The parts of an xlsx package needed to cut a sheet into small stand-alone workbooks."""
 
-    def __init__(self, path: str, sheets: list[str], styles: str | None, shared: str | None, date1904: bool) -> None:
+    def __init__(
+        self, path: str, sheets: list[str], styles: str | None, shared: str | None, date1904: bool
+    ) -> None:
         self.path = path
         self.sheets = sheets  # zip member of each sheet, in workbook order
         self.styles = styles
@@ -296,7 +324,11 @@ class _XlsxParts:
         targets: dict[str, tuple[str, str]] = {}
         for rel in rels:
             target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            target = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
             targets[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], target)
         sheets = []
         for el in wb.iter(f"{{{_MAIN_NS}}}sheet"):
@@ -355,7 +387,9 @@ class _XlsxParts:
         if self.styles:
             rels.append(f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>')
         if self.shared:
-            rels.append(f'<Relationship Id="rId3" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+            rels.append(
+                f'<Relationship Id="rId3" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+            )
         wb_rels = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}</Relationships>'
@@ -475,7 +509,10 @@ class _CsvSource:
                     n += 1
                     yield n, cells
             except UnicodeDecodeError:
-                raise SheetReadError(f"第 {n + 1} 行附近有无法按 {self.encoding} 解码的字节，文件可能混用了多种编码。", code="encoding") from None
+                raise SheetReadError(
+                    f"第 {n + 1} 行附近有无法按 {self.encoding} 解码的字节，文件可能混用了多种编码。",
+                    code="encoding",
+                ) from None
             except csv.Error as exc:
                 raise SheetReadError(f"第 {n + 1} 行 CSV 格式错误：{exc}") from None
 
@@ -502,9 +539,15 @@ def _detect_encoding(sample: bytes) -> str:
 
     best = from_bytes(sample[: 256 * 1024]).best()
     if best is None:
-        raise SheetReadError("无法识别 CSV 文件的文字编码；请用 Excel 另存为“CSV UTF-8”或 .xlsx 后再导入。", code="encoding")
+        raise SheetReadError(
+            "无法识别 CSV 文件的文字编码；请用 Excel 另存为“CSV UTF-8”或 .xlsx 后再导入。", code="encoding"
+        )
     enc = best.encoding.lower().replace("-", "_")
-    return "gb18030" if enc in _CSV_ENCODINGS_CJK and enc not in ("big5", "big5hkscs", "cp950") else best.encoding
+    return (
+        "gb18030"
+        if enc in _CSV_ENCODINGS_CJK and enc not in ("big5", "big5hkscs", "cp950")
+        else best.encoding
+    )
 
 
 def _detect_delimiter(text: str) -> str:

@@ -18,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
     from gonghui.reports.views import _dashboard_context
 
     ctx = _dashboard_context(request.user.org, request.user)
-    ctx["campaign_behind"] = behind_for(request.user)  # units behind time progress (集中行动), empty: nothing shown
+    ctx["campaign_behind"] = behind_for(
+        request.user
+    )  # units behind time progress (集中行动), empty: nothing shown
     return render(request, "core/home.html", ctx)
 
 
@@ -35,10 +37,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"title": _("无权访问"), "message": _("您的账号没有进行此操作的权限。")}, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("无权访问"), "message": _("您的账号没有进行此操作的权限。")},
+        status=403,
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
-        request, "core/error.html", {"title": _("未找到"), "message": _("该对象不存在，或不在您的管辖范围内。")}, status=404
+        request,
+        "core/error.html",
+        {"title": _("未找到"), "message": _("该对象不存在，或不在您的管辖范围内。")},
+        status=404,
     )

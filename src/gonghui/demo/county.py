@@ -75,7 +75,9 @@ class CountyBuilder:
                 return code
 
     def person_name(self) -> str:
-        return self.rng.choice(names.SURNAMES) + "".join(self.rng.choice(names.GIVEN) for _ in range(self.rng.choice((1, 2))))
+        return self.rng.choice(names.SURNAMES) + "".join(
+            self.rng.choice(names.GIVEN) for _ in range(self.rng.choice((1, 2)))
+        )
 
     def company(self, place: str) -> tuple[str, str, int, int]:
         for _ in range(1000):
@@ -99,11 +101,15 @@ class CountyBuilder:
             n += 1
         return {"term_number": n, "term_start": start, "term_end": start.replace(year=start.year + years)}
 
-    def employer(self, name: str, industry: str, lo: int, hi: int, econ: str, place: str, *, covered: bool) -> dict[str, Any]:
+    def employer(
+        self, name: str, industry: str, lo: int, hi: int, econ: str, place: str, *, covered: bool
+    ) -> dict[str, Any]:
         employees = max(1, int(self.rng.lognormvariate(0, 0.6) * (lo + hi) / 3))
         employees = min(max(employees, lo // 2 or 1), hi * 2)
         migrant_share = 0.85 if industry in "ABCEGHO" else 0.3
-        migrants = min(employees, int(employees * self.rng.uniform(migrant_share - 0.15, min(1.0, migrant_share + 0.1))))
+        migrants = min(
+            employees, int(employees * self.rng.uniform(migrant_share - 0.15, min(1.0, migrant_share + 0.1)))
+        )
         members = int(employees * self.rng.uniform(0.7, 0.98)) if covered else 0
         migrant_members = min(members, int(migrants * members / employees)) if employees else 0
         return {
@@ -115,8 +121,15 @@ class CountyBuilder:
 
     def grassroots_for_company(self, place: str) -> Node:
         name, industry, lo, hi = self.company(place)
-        econ = self.rng.choice([EconomicType.PRIVATE] * 6 + [EconomicType.JOINT_STOCK, EconomicType.STATE, EconomicType.COLLECTIVE])
-        n = Node(f"{name}工会委员会", OrgKind.GRASSROOTS, short=name.replace("会泽县", "").replace("有限公司", "") + "工会")
+        econ = self.rng.choice(
+            [EconomicType.PRIVATE] * 6
+            + [EconomicType.JOINT_STOCK, EconomicType.STATE, EconomicType.COLLECTIVE]
+        )
+        n = Node(
+            f"{name}工会委员会",
+            OrgKind.GRASSROOTS,
+            short=name.replace("会泽县", "").replace("有限公司", "") + "工会",
+        )
         n.employers.append(self.employer(name, industry, lo, hi, econ, place, covered=True))
         return n
 
@@ -128,16 +141,33 @@ class CountyBuilder:
         self.used_names.add(label)
         scope = {"社区": JointScope.AREA, "商业街": JointScope.BUSINESS_DISTRICT, "农贸市场": JointScope.BUSINESS_DISTRICT,
                  "工业片区": JointScope.PARK, "商圈": JointScope.BUSINESS_DISTRICT, "村": JointScope.AREA}[area]  # fmt: skip
-        n = Node(f"{label}联合工会委员会", OrgKind.JOINT_GRASSROOTS, short=f"{label}联合工会", attrs={"joint_scope": scope})
+        n = Node(
+            f"{label}联合工会委员会",
+            OrgKind.JOINT_GRASSROOTS,
+            short=f"{label}联合工会",
+            attrs={"joint_scope": scope},
+        )
         for _ in range(self.rng.randint(3, 8)):
             name, industry, lo, hi = self.company(place)
-            n.employers.append(self.employer(name, industry, max(3, lo // 4), max(10, hi // 5), EconomicType.PRIVATE, place, covered=True))
+            n.employers.append(
+                self.employer(
+                    name,
+                    industry,
+                    max(3, lo // 4),
+                    max(10, hi // 5),
+                    EconomicType.PRIVATE,
+                    place,
+                    covered=True,
+                )
+            )
         return n
 
     # --- the tree ---
     def build(self) -> Node:
         rng = self.rng
-        root = Node(COUNTY_NAME, OrgKind.COUNTY_FEDERATION, short="县总工会", attrs={"org_form": OrgForm.COMMITTEE})
+        root = Node(
+            COUNTY_NAME, OrgKind.COUNTY_FEDERATION, short="县总工会", attrs={"org_form": OrgForm.COMMITTEE}
+        )
         townships = [
             Node(
                 f"会泽县{t}总工会" if kind != "街道" else f"会泽县{t}工会联合会",
@@ -148,18 +178,36 @@ class CountyBuilder:
         ]  # fmt: skip
         systems = [Node(f"会泽县{s}系统工会委员会", OrgKind.SYSTEM_UNION, short=f"{s}系统工会", attrs={"place": s, "units": u, "unit_kind": k})
                    for s, u, k in names.SYSTEMS]  # fmt: skip
-        park = Node("会泽工业园区工会委员会", OrgKind.PARK_UNION, short="工业园区工会", attrs={"place": "工业园区"})
-        building = Node("会泽县建筑行业工会联合会", OrgKind.INDUSTRY_UNION, short="建筑行业工会", attrs={"org_form": OrgForm.FEDERATION, "place": "建筑"})
-        logistics = Node("会泽县快递物流行业工会联合会", OrgKind.INDUSTRY_UNION, short="快递物流行业工会", attrs={"org_form": OrgForm.FEDERATION, "place": "物流"})
+        park = Node(
+            "会泽工业园区工会委员会", OrgKind.PARK_UNION, short="工业园区工会", attrs={"place": "工业园区"}
+        )
+        building = Node(
+            "会泽县建筑行业工会联合会",
+            OrgKind.INDUSTRY_UNION,
+            short="建筑行业工会",
+            attrs={"org_form": OrgForm.FEDERATION, "place": "建筑"},
+        )
+        logistics = Node(
+            "会泽县快递物流行业工会联合会",
+            OrgKind.INDUSTRY_UNION,
+            short="快递物流行业工会",
+            attrs={"org_form": OrgForm.FEDERATION, "place": "物流"},
+        )
         root.children = [*townships, *systems, park, building, logistics]
 
         # system unions: their institutions, each a grassroots union
         for s in systems:
             for unit in s.attrs["units"]:
                 n = Node(f"会泽县{unit}工会委员会", OrgKind.GRASSROOTS, short=f"{unit}工会")
-                econ = EconomicType.GOVERNMENT if s.attrs["unit_kind"] == "机关" else EconomicType.PUBLIC_INSTITUTION
+                econ = (
+                    EconomicType.GOVERNMENT
+                    if s.attrs["unit_kind"] == "机关"
+                    else EconomicType.PUBLIC_INSTITUTION
+                )
                 industry = {"学校": "P", "医院": "Q", "机关": "S"}.get(s.attrs["unit_kind"], "N")
-                n.employers.append(self.employer(f"会泽县{unit}", industry, 40, 400, econ, "县城", covered=True))
+                n.employers.append(
+                    self.employer(f"会泽县{unit}", industry, 40, 400, econ, "县城", covered=True)
+                )
                 s.children.append(n)
             # township schools and clinics join the education and health systems
             if s.attrs["place"] in ("教育", "卫生健康"):
@@ -167,14 +215,36 @@ class CountyBuilder:
                 for t, _k in names.TOWNSHIPS:
                     unit = f"{t}{kind}"
                     n = Node(f"会泽县{unit}工会委员会", OrgKind.GRASSROOTS, short=f"{unit}工会")
-                    n.employers.append(self.employer(f"会泽县{unit}", "P" if kind == "中心学校" else "Q", 30, 250, EconomicType.PUBLIC_INSTITUTION, t, covered=True))
+                    n.employers.append(
+                        self.employer(
+                            f"会泽县{unit}",
+                            "P" if kind == "中心学校" else "Q",
+                            30,
+                            250,
+                            EconomicType.PUBLIC_INSTITUTION,
+                            t,
+                            covered=True,
+                        )
+                    )
                     s.children.append(n)
         # new-employment unions under the logistics industry union
-        for label, grp in (("网约送餐员", "网约送餐员"), ("快递员", "快递员"), ("货车司机", "货车司机"), ("网约车司机", "网约车司机")):
-            n = Node(f"会泽县{label}工会联合会", OrgKind.NEW_EMPLOYMENT, short=f"{label}工会", attrs={"joint_scope": JointScope.PLATFORM, "org_form": OrgForm.FEDERATION, "group": grp})
+        for label, grp in (
+            ("网约送餐员", "网约送餐员"),
+            ("快递员", "快递员"),
+            ("货车司机", "货车司机"),
+            ("网约车司机", "网约车司机"),
+        ):
+            n = Node(
+                f"会泽县{label}工会联合会",
+                OrgKind.NEW_EMPLOYMENT,
+                short=f"{label}工会",
+                attrs={"joint_scope": JointScope.PLATFORM, "org_form": OrgForm.FEDERATION, "group": grp},
+            )
             for _ in range(rng.randint(2, 4)):
                 name, _i, _lo, _hi = self.company("物流")
-                n.employers.append(self.employer(name, "G", 10, 120, EconomicType.PRIVATE, "县城", covered=True))
+                n.employers.append(
+                    self.employer(name, "G", 10, 120, EconomicType.PRIVATE, "县城", covered=True)
+                )
             logistics.children.append(n)
         for _ in range(8):
             building.children.append(self.grassroots_for_company("县城"))
@@ -200,7 +270,17 @@ class CountyBuilder:
         for t in townships:
             for _ in range(rng.randint(12, 30)):
                 name, industry, lo, hi = self.company(t.attrs["place"])
-                t.employers.append(self.employer(name, industry, lo // 2 or 1, hi, EconomicType.PRIVATE, t.attrs["place"], covered=False))
+                t.employers.append(
+                    self.employer(
+                        name,
+                        industry,
+                        lo // 2 or 1,
+                        hi,
+                        EconomicType.PRIVATE,
+                        t.attrs["place"],
+                        covered=False,
+                    )
+                )
         return root
 
 
@@ -229,7 +309,11 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
             address=f"云南省曲靖市会泽县{node.attrs.get('place', '县城')}", **term, **attrs,
         )  # fmt: skip
         orgs.append(org)
-        my_area = org if node.kind not in (OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT) else area
+        my_area = (
+            org
+            if node.kind not in (OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT)
+            else area
+        )
         for e in node.employers:
             employers.append((org, {**e, "_area": my_area}))
         for i, child in enumerate(node.children):
@@ -248,7 +332,13 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
         area = by_code[e["_area"].code]
         covered = org.kind in (OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT)
         econ = e["economic_type"]
-        prefix = "12" if econ == EconomicType.PUBLIC_INSTITUTION else "11" if econ == EconomicType.GOVERNMENT else "91"
+        prefix = (
+            "12"
+            if econ == EconomicType.PUBLIC_INSTITUTION
+            else "11"
+            if econ == EconomicType.GOVERNMENT
+            else "91"
+        )
         surveyed = TODAY - dt.timedelta(days=rng.randint(20, 400)) if rng.random() > 0.05 else None
         emp = Employer(
             name=e["name"], credit_code=builder.credit_code(prefix), economic_type=econ, industry=e["industry"],
@@ -264,10 +354,15 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
         if e is None:
             continue
         # an earlier survey a year before, so the history is visible
-        earlier = {k: max(0, int(e[k] * rng.uniform(0.8, 1.0))) for k in ("employees", "members", "migrant_workers", "migrant_members")}
+        earlier = {
+            k: max(0, int(e[k] * rng.uniform(0.8, 1.0)))
+            for k in ("employees", "members", "migrant_workers", "migrant_members")
+        }
         earlier["members"] = min(earlier["members"], earlier["employees"])
         earlier["migrant_workers"] = min(earlier["migrant_workers"], earlier["employees"])
-        earlier["migrant_members"] = min(earlier["migrant_members"], earlier["members"], earlier["migrant_workers"])
+        earlier["migrant_members"] = min(
+            earlier["migrant_members"], earlier["members"], earlier["migrant_workers"]
+        )
         surveys.append(EmployerSurvey(employer=emp, surveyed_on=emp.surveyed_on - dt.timedelta(days=365), address=emp.address,
                                       operating_status=OperatingStatus.NORMAL, **earlier))  # fmt: skip
         surveys.append(EmployerSurvey(employer=emp, surveyed_on=emp.surveyed_on, address=emp.address, operating_status=emp.operating_status,
@@ -305,10 +400,19 @@ def create_demo_accounts(by_code: dict[str, Org]) -> list[dict[str, str]]:
             org = root
         elif where.startswith("first-grassroots:"):
             parent = by_short[where.split(":", 1)[1]]
-            org = min((o for o in by_code.values() if o.path.startswith(parent.path) and o.kind == OrgKind.GRASSROOTS), key=lambda o: o.path)
+            org = min(
+                (
+                    o
+                    for o in by_code.values()
+                    if o.path.startswith(parent.path) and o.kind == OrgKind.GRASSROOTS
+                ),
+                key=lambda o: o.path,
+            )
         else:
             org = by_short[where]
-        users.append(User(username=username, password=password, org=org, role=role, full_name=full, is_staff=False))
+        users.append(
+            User(username=username, password=password, org=org, role=role, full_name=full, is_staff=False)
+        )
         out.append({"username": username, "role": str(Role(role).label), "org": org.name})
     User.objects.bulk_create(users)
     return out

@@ -67,8 +67,22 @@ REJECTED_APPLICATIONS = 24
 FIRST_JOIN = dt.date(2005, 1, 1)
 
 # Yunnan address codes of several eras, weighted: most members were born in 会泽县 itself.
-ADDRESS_CODES = [("530326", 70), ("530321", 5), ("532101", 5), ("532128", 4), ("530381", 5), ("530302", 5), ("530323", 3), ("532621", 3)]
-GROUP_BY_UNION = {"网约送餐员": "food_delivery", "快递员": "courier", "货车司机": "truck_driver", "网约车司机": "ride_hailing"}
+ADDRESS_CODES = [
+    ("530326", 70),
+    ("530321", 5),
+    ("532101", 5),
+    ("532128", 4),
+    ("530381", 5),
+    ("530302", 5),
+    ("530323", 3),
+    ("532621", 3),
+]
+GROUP_BY_UNION = {
+    "网约送餐员": "food_delivery",
+    "快递员": "courier",
+    "货车司机": "truck_driver",
+    "网约车司机": "ride_hailing",
+}
 JOBS = ["操作工", "技术员", "驾驶员", "装卸工", "营业员", "厨师", "服务员", "保安", "电工", "焊工", "钳工", "泥瓦工", "钢筋工",
         "会计", "文员", "教师", "护士", "医生", "采掘工", "库管员", "维修工", "保洁员", "快递员", "送餐员"]  # fmt: skip
 EDUCATION = [("70", 38), ("60", 22), ("40", 14), ("30", 12), ("80", 8), ("20", 5), ("10", 1)]
@@ -103,7 +117,9 @@ class _People:
         self.rng = rng
         self.used: set[str] = set()
 
-    def make(self, *, migrant: bool, age_range: tuple[int, int] = (18, 59), male_share: float = 0.57) -> dict[str, Any]:
+    def make(
+        self, *, migrant: bool, age_range: tuple[int, int] = (18, 59), male_share: float = 0.57
+    ) -> dict[str, Any]:
         rng = self.rng
         male = rng.random() < male_share
         while True:
@@ -211,17 +227,28 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
             raise RuntimeError("cannot place migrant members")
 
     # --- employer figures follow the register ------------------------------------------------
-    surveys = {s.employer_id: s for s in EmployerSurvey.objects.filter(employer__in=employers).order_by("employer_id", "surveyed_on", "id")}
+    surveys = {
+        s.employer_id: s
+        for s in EmployerSurvey.objects.filter(employer__in=employers).order_by(
+            "employer_id", "surveyed_on", "id"
+        )
+    }
     for e, n, mig in zip(employers, counts, migrants, strict=True):
         employees = max(e.employees, math.ceil(n / rng.uniform(0.80, 0.97))) if n else e.employees
-        migrant_workers = min(employees, max(e.migrant_workers, math.ceil(mig / rng.uniform(0.82, 0.98)) if mig else 0))
+        migrant_workers = min(
+            employees, max(e.migrant_workers, math.ceil(mig / rng.uniform(0.82, 0.98)) if mig else 0)
+        )
         if employees - migrant_workers < n - mig:  # non-migrant members need non-migrant workers
             employees = migrant_workers + math.ceil((n - mig) / 0.9)
         e.employees, e.migrant_workers, e.members, e.migrant_members = employees, migrant_workers, n, mig
         if (s := surveys.get(e.pk)) is not None:
             s.employees, s.migrant_workers, s.members, s.migrant_members = employees, migrant_workers, n, mig
-    Employer.objects.bulk_update(employers, ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500)
-    EmployerSurvey.objects.bulk_update(list(surveys.values()), ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500)
+    Employer.objects.bulk_update(
+        employers, ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500
+    )
+    EmployerSurvey.objects.bulk_update(
+        list(surveys.values()), ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500
+    )
 
     union_employers: dict[int, list[Employer]] = defaultdict(list)
     for e in employers:
@@ -231,15 +258,32 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     persons: list[dict[str, Any]] = []
     ms: list[dict[str, Any]] = []  # membership specs: person index, org, joined, status, ...
 
-    def add_member(e: Employer, union: Org, *, migrant: bool, status: str = MembershipStatus.ACTIVE, age: tuple[int, int] = (18, 59)) -> int:
+    def add_member(
+        e: Employer,
+        union: Org,
+        *,
+        migrant: bool,
+        status: str = MembershipStatus.ACTIVE,
+        age: tuple[int, int] = (18, 59),
+    ) -> int:
         spec = people.make(migrant=migrant, age_range=age)
         spec.update(employer_id=e.pk, employer_name=e.name, group=_group_for(rng, e, union))
         if spec["group"]:
             spec["employment"] = "platform" if union.kind == OrgKind.NEW_EMPLOYMENT else "employed"
         persons.append(spec)
-        earliest = max(FIRST_JOIN, union.founded_on or FIRST_JOIN, spec["birth"] + dt.timedelta(days=18 * 366))
+        earliest = max(
+            FIRST_JOIN, union.founded_on or FIRST_JOIN, spec["birth"] + dt.timedelta(days=18 * 366)
+        )
         joined = _join_date(rng, earliest, TODAY - dt.timedelta(days=3))
-        ms.append({"p": len(persons) - 1, "org": union, "joined": joined, "status": status, "channel": Channel.QR if joined.year >= 2024 and rng.random() < 0.6 else Channel.PAPER})
+        ms.append(
+            {
+                "p": len(persons) - 1,
+                "org": union,
+                "joined": joined,
+                "status": status,
+                "channel": Channel.QR if joined.year >= 2024 and rng.random() < 0.6 else Channel.PAPER,
+            }
+        )
         return len(ms) - 1
 
     for e, n, mig in zip(employers, counts, migrants, strict=True):
@@ -255,7 +299,13 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     for _ in range(RETAINED):
         e = rng.choice(employers)
         retired = rng.random() < 0.7
-        i = add_member(e, orgs[e.union_id], migrant=rng.random() < 0.6, status=MembershipStatus.RETAINED, age=(58, 68) if retired else (30, 55))
+        i = add_member(
+            e,
+            orgs[e.union_id],
+            migrant=rng.random() < 0.6,
+            status=MembershipStatus.RETAINED,
+            age=(58, 68) if retired else (30, 55),
+        )
         persons[ms[i]["p"]]["employment"] = "retired" if retired else "unemployed"
         ended.append((i, EventType.RETAIN, Reason.RETIRED if retired else Reason.UNEMPLOYED))
     for n_, status, etype, reasons in ((LEFT, MembershipStatus.LEFT, EventType.LEAVE, (Reason.VOLUNTARY, Reason.LAPSED, Reason.LAPSED)),
@@ -268,7 +318,9 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         m = ms[i]
         if m["joined"] > TODAY - dt.timedelta(days=60):
             m["joined"] = TODAY - dt.timedelta(days=rng.randint(400, 3000))
-        m["ended"] = min(TODAY - dt.timedelta(days=5), m["joined"] + dt.timedelta(days=rng.randint(200, 3000)))
+        m["ended"] = min(
+            TODAY - dt.timedelta(days=5), m["joined"] + dt.timedelta(days=rng.randint(200, 3000))
+        )
 
     # completed transfers: an earlier membership elsewhere, ended when the current one began
     transfers_done: list[tuple[int, int]] = []  # (old ms index, new ms index)
@@ -278,7 +330,9 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
             new["joined"] = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randint(0, 5000))
         new["channel"] = Channel.TRANSFER
         old_org = rng.choice([o for o in base_orgs if o.pk != new["org"].pk])
-        old_joined = _join_date(rng, max(FIRST_JOIN, old_org.founded_on or FIRST_JOIN), new["joined"] - dt.timedelta(days=60))
+        old_joined = _join_date(
+            rng, max(FIRST_JOIN, old_org.founded_on or FIRST_JOIN), new["joined"] - dt.timedelta(days=60)
+        )
         ms.append({"p": new["p"], "org": old_org, "joined": min(old_joined, new["joined"]), "status": MembershipStatus.TRANSFERRED,
                    "ended": new["joined"], "channel": Channel.PAPER})  # fmt: skip
         transfers_done.append((len(ms) - 1, i))
@@ -318,16 +372,70 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     for i, m in enumerate(ms):
         if i in transfer_new:
             old = ms[transfer_new[i]]
-            events.append((pid[i], mid[i], m["org"].path, EventType.TRANSFER_IN, Reason.JOB_CHANGE, m["joined"], old["org"].pk, m["org"].pk, "", now))
+            events.append(
+                (
+                    pid[i],
+                    mid[i],
+                    m["org"].path,
+                    EventType.TRANSFER_IN,
+                    Reason.JOB_CHANGE,
+                    m["joined"],
+                    old["org"].pk,
+                    m["org"].pk,
+                    "",
+                    now,
+                )
+            )
         else:
-            events.append((pid[i], mid[i], m["org"].path, EventType.JOIN, Reason.APPLY, m["joined"], None, m["org"].pk, "", now))
+            events.append(
+                (
+                    pid[i],
+                    mid[i],
+                    m["org"].path,
+                    EventType.JOIN,
+                    Reason.APPLY,
+                    m["joined"],
+                    None,
+                    m["org"].pk,
+                    "",
+                    now,
+                )
+            )
         if i in transfer_old:
             new = ms[transfer_old[i]]
-            events.append((pid[i], mid[i], m["org"].path, EventType.TRANSFER_OUT, Reason.JOB_CHANGE, m["ended"], m["org"].pk, new["org"].pk, "", now))
+            events.append(
+                (
+                    pid[i],
+                    mid[i],
+                    m["org"].path,
+                    EventType.TRANSFER_OUT,
+                    Reason.JOB_CHANGE,
+                    m["ended"],
+                    m["org"].pk,
+                    new["org"].pk,
+                    "",
+                    now,
+                )
+            )
     for i, etype, reason in ended:
         m = ms[i]
         events.append((pid[i], mid[i], m["org"].path, etype, reason, m["ended"], None, None, "", now))
-    bulk.insert(MembershipEvent, ("person_id", "membership_id", "org_path", "type", "reason", "on", "from_org_id", "to_org_id", "note", "created_at"), events)
+    bulk.insert(
+        MembershipEvent,
+        (
+            "person_id",
+            "membership_id",
+            "org_path",
+            "type",
+            "reason",
+            "on",
+            "from_org_id",
+            "to_org_id",
+            "note",
+            "created_at",
+        ),
+        events,
+    )
 
     transfers = [
         Transfer(person_id=pid[new_i], from_membership_id=mid[old_i], from_org=ms[old_i]["org"], from_path=ms[old_i]["org"].path,
@@ -359,11 +467,19 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         if m["status"] == MembershipStatus.TRANSFERRED or rng.random() > 0.95:
             continue
         joined = m["joined"]
-        issue = dt.date(joined.year, 12, 20) if joined <= dt.date(joined.year, 12, 20) else dt.date(joined.year + 1, 12, 20)
+        issue = (
+            dt.date(joined.year, 12, 20)
+            if joined <= dt.date(joined.year, 12, 20)
+            else dt.date(joined.year + 1, 12, 20)
+        )
         issue = min(issue, last_batch)
         if joined > issue:
             continue
-        status = CardStatus.REVOKED if m["status"] in (MembershipStatus.LEFT, MembershipStatus.EXPELLED) else CardStatus.VALID
+        status = (
+            CardStatus.REVOKED
+            if m["status"] in (MembershipStatus.LEFT, MembershipStatus.EXPELLED)
+            else CardStatus.VALID
+        )
         cards.append((i, issue, status))
         entry = batch_ids.setdefault((m["org"].pk, issue), [batch_id0 + len(batch_ids), m["org"], 0])
         entry[2] += 1
@@ -376,16 +492,35 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     )  # fmt: skip
 
     # --- applications waiting for review (and some returned or rejected) ---------------------
-    clerk_org = min((o for o in base_orgs if o.kind == OrgKind.GRASSROOTS and o.path.startswith(_area_path(orgs, "古城街道"))), key=lambda o: o.path, default=None)
+    clerk_org = min(
+        (
+            o
+            for o in base_orgs
+            if o.kind == OrgKind.GRASSROOTS and o.path.startswith(_area_path(orgs, "古城街道"))
+        ),
+        key=lambda o: o.path,
+        default=None,
+    )
     app_specs: list[tuple[dict[str, Any], Org, str, str, str]] = []
     statuses = ([ApplicationStatus.PENDING] * PENDING_APPLICATIONS + [ApplicationStatus.RETURNED] * RETURNED_APPLICATIONS
                 + [ApplicationStatus.REJECTED] * REJECTED_APPLICATIONS)  # fmt: skip
     for n, status in enumerate(statuses):
-        org = clerk_org if (clerk_org is not None and n < 15) else rng.choice([o for o in base_orgs if union_employers.get(o.pk)])
+        org = (
+            clerk_org
+            if (clerk_org is not None and n < 15)
+            else rng.choice([o for o in base_orgs if union_employers.get(o.pk)])
+        )
         e = rng.choice(union_employers[org.pk]) if union_employers.get(org.pk) else None
         spec = people.make(migrant=rng.random() < 0.8, age_range=(18, 45))
-        spec.update(employer_id=e.pk if e else None, employer_name=e.name if e else "", group=_group_for(rng, e, org) if e else "")
-        reason = {ApplicationStatus.RETURNED: "身份证号与纸质申请书不一致，请核对后重新提交", ApplicationStatus.REJECTED: "经核实不在本单位就业，请向实际工作单位工会申请"}.get(status, "")
+        spec.update(
+            employer_id=e.pk if e else None,
+            employer_name=e.name if e else "",
+            group=_group_for(rng, e, org) if e else "",
+        )
+        reason = {
+            ApplicationStatus.RETURNED: "身份证号与纸质申请书不一致，请核对后重新提交",
+            ApplicationStatus.REJECTED: "经核实不在本单位就业，请向实际工作单位工会申请",
+        }.get(status, "")
         app_specs.append((spec, org, status, reason, Channel.QR if rng.random() < 0.6 else Channel.PAPER))
     numbers = [s["number"] for s, *_ in app_specs]
     id_c, id_i = pii.encrypt_many(numbers, ID_CONTEXT), pii.blind_index_many(numbers, ID_CONTEXT)
@@ -393,7 +528,11 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     for (spec, org, status, reason, channel), idc, idx in zip(app_specs, id_c, id_i, strict=True):
         form_counter[org.pk] = form_counter.get(org.pk, 0) + 1
         phone = spec["phone"] or f"13{rng.randrange(10**9):09d}"
-        consent = timezone.make_aware(dt.datetime.combine(TODAY - dt.timedelta(days=rng.randint(0, 40)), dt.time(rng.randint(8, 21), rng.randint(0, 59))))
+        consent = timezone.make_aware(
+            dt.datetime.combine(
+                TODAY - dt.timedelta(days=rng.randint(0, 40)), dt.time(rng.randint(8, 21), rng.randint(0, 59))
+            )
+        )
         apps.append(Application(
             channel=channel, org=org, org_path=org.path, province_code=province, form_no=format_form_no(org, form_counter[org.pk]),
             public_token=_token(rng), name=spec["name"], id_cipher=idc, id_index=idx, id_masked=ids.mask_id_number(spec["number"]),
@@ -414,14 +553,23 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         + [Counter(org_id=oid, kind=Counter.FORM_NO, value=v) for oid, v in form_counter.items()]
     )
     active = sum(1 for m in ms if m["status"] == MembershipStatus.ACTIVE)
-    migrant_active = sum(1 for m in ms if m["status"] == MembershipStatus.ACTIVE and persons[m["p"]]["migrant"])
+    migrant_active = sum(
+        1 for m in ms if m["status"] == MembershipStatus.ACTIVE and persons[m["p"]]["migrant"]
+    )
     result = {
         "persons": len(persons), "members": active, "migrant_members": migrant_active,
         "retained": RETAINED, "left": LEFT + EXPELLED, "transfers": len(transfers), "cards": len(cards),
         "card_batches": len(batch_ids), "applications": len(apps), "events": len(events),
     }  # fmt: skip
     bulk.reset_sequences(Person, Membership, CardBatch)
-    audit_record(user=None, action="demo.members", object_type="demo", object_repr=root.name, org_path=root.path, changes=result)
+    audit_record(
+        user=None,
+        action="demo.members",
+        object_type="demo",
+        object_repr=root.name,
+        org_path=root.path,
+        changes=result,
+    )
     return result
 
 

@@ -67,7 +67,10 @@ def _drop_indexes(tables: Sequence[str]) -> list[str]:
         return []
     with connection.cursor() as cur:
         marks = ", ".join(["%s"] * len(tables))
-        cur.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})", list(tables))  # noqa: S608
+        cur.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            list(tables),
+        )  # noqa: S608
         found = cur.fetchall()
         for name, _sql in found:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
@@ -98,11 +101,13 @@ class ProvinceBuilder:
         self.log = log
         self.now = timezone.now()
         self.today = timezone.localdate()
-        self.org_id = (Org.objects.order_by("-id").values_list("id", flat=True).first() or 0)
+        self.org_id = Org.objects.order_by("-id").values_list("id", flat=True).first() or 0
         self.base: list[tuple[int, str, str]] = []  # (id, path, code) of grassroots unions
         self.employers: dict[int, int] = {}  # base org id → employer id
 
-    def org_row(self, *, path: str, depth: int, numchild: int, code: str, name: str, kind: str, region: str) -> dict[str, Any]:
+    def org_row(
+        self, *, path: str, depth: int, numchild: int, code: str, name: str, kind: str, region: str
+    ) -> dict[str, Any]:
         self.org_id += 1
         return {
             "id": self.org_id, "path": path, "depth": depth, "numchild": numchild, "code": code, "name": name,
@@ -141,14 +146,24 @@ class ProvinceBuilder:
                     t_path = county_path + _encode(A, S, ti + 1)
                     n_base = per_parent[p]
                     p += 1
-                    label = names.TOWNSHIPS[ti % len(names.TOWNSHIPS)][0] if kind == OrgKind.TOWNSHIP_UNION else names.SYSTEMS[(ti - townships) % len(names.SYSTEMS)][0] + "系统"
+                    label = (
+                        names.TOWNSHIPS[ti % len(names.TOWNSHIPS)][0]
+                        if kind == OrgKind.TOWNSHIP_UNION
+                        else names.SYSTEMS[(ti - townships) % len(names.SYSTEMS)][0] + "系统"
+                    )
                     rows.append(self.org_row(path=t_path, depth=4, numchild=n_base, code=f"{region}{seq:04d}",
                                              name=f"{region}{label}工会", kind=kind, region=region))  # fmt: skip
                     for bi in range(n_base):
                         seq += 1
                         b_path = t_path + _encode(A, S, bi + 1)
                         r = self.rng.random()
-                        bkind = OrgKind.GRASSROOTS if r < 0.85 else OrgKind.JOINT_GRASSROOTS if r < 0.98 else OrgKind.NEW_EMPLOYMENT
+                        bkind = (
+                            OrgKind.GRASSROOTS
+                            if r < 0.85
+                            else OrgKind.JOINT_GRASSROOTS
+                            if r < 0.98
+                            else OrgKind.NEW_EMPLOYMENT
+                        )
                         row = self.org_row(path=b_path, depth=5, numchild=0, code=f"{region}{seq:04d}",
                                            name=f"{region}第{seq}基层工会", kind=bkind, region=region)  # fmt: skip
                         rows.append(row)
@@ -220,7 +235,12 @@ class ProvinceBuilder:
                 })  # fmt: skip
                 numbers.append(number)
                 next_id += 1
-            for row, c, ix in zip(batch, pii.encrypt_many(numbers, "id_number"), pii.blind_index_many(numbers, "id_number"), strict=True):
+            for row, c, ix in zip(
+                batch,
+                pii.encrypt_many(numbers, "id_number"),
+                pii.blind_index_many(numbers, "id_number"),
+                strict=True,
+            ):
                 row["id_cipher"], row["id_index"] = c, ix
             made += n
             yield batch
@@ -232,7 +252,7 @@ class ProvinceBuilder:
         started = time.perf_counter()
         base = self.base
         next_no: dict[int, int] = {}
-        m_id = (Membership.objects.order_by("-id").values_list("id", flat=True).first() or 0)
+        m_id = Membership.objects.order_by("-id").values_list("id", flat=True).first() or 0
         done = 0
         for batch in self.persons():
             rows = []
@@ -241,7 +261,9 @@ class ProvinceBuilder:
                 no = next_no.get(org_id, 0) + 1
                 next_no[org_id] = no
                 m_id += 1
-                joined = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(0, (self.today - dt.date(2005, 1, 1)).days))
+                joined = dt.date(2005, 1, 1) + dt.timedelta(
+                    days=rng.randrange(0, (self.today - dt.date(2005, 1, 1)).days)
+                )
                 rows.append({
                     "id": m_id, "person_id": p["id"], "org_id": org_id, "org_path": path, "province_code": PROVINCE,
                     "member_no": f"{code}{no:06d}", "form_no": "", "joined_on": joined, "status": "active",  # no: as format_member_no
@@ -254,10 +276,14 @@ class ProvinceBuilder:
             rate = done / (time.perf_counter() - started)
             self.log(f"members: {done:,} ({rate:,.0f}/s)")
         # the member-number sequences continue from what the load used
-        Counter.objects.bulk_create([Counter(org_id=o, kind=Counter.MEMBER_NO, value=n) for o, n in next_no.items()], batch_size=10000)
+        Counter.objects.bulk_create(
+            [Counter(org_id=o, kind=Counter.MEMBER_NO, value=n) for o, n in next_no.items()], batch_size=10000
+        )
 
 
-def load_province(*, seed: int = 2017, orgs: int = 500_000, members: int = 10_000_000, log: Callable[[str], None] = print) -> dict[str, Any]:
+def load_province(
+    *, seed: int = 2017, orgs: int = 500_000, members: int = 10_000_000, log: Callable[[str], None] = print
+) -> dict[str, Any]:
     from gonghui.members.models import Membership, Person
     from gonghui.reports.counters import rebuild
 

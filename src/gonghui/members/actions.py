@@ -82,7 +82,9 @@ def parse_id(raw: str) -> ids.IdInfo:
     try:
         return ids.parse_id_number(raw or "")
     except ids.IdNumberError as e:
-        raise ApplicationError(e.message, code="id_number", details={"field": "id_number", "error": e.code}) from None
+        raise ApplicationError(
+            e.message, code="id_number", details={"field": "id_number", "error": e.code}
+        ) from None
 
 
 def parse_phone(raw: str, *, required: bool = False) -> str:
@@ -130,7 +132,7 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
             )  # fmt: skip
         out[field] = value
     for field in ("job", "employer_name"):
-        out[field] = (fields.get(field) or "").strip()[:120 if field == "employer_name" else 60]
+        out[field] = (fields.get(field) or "").strip()[: 120 if field == "employer_name" else 60]
     out["is_model_worker"] = bool(fields.get("is_model_worker"))
     migrant = fields.get("is_migrant")
     out["is_migrant"] = out["hukou_type"] == codes.HUKOU_AGRICULTURAL if migrant is None else bool(migrant)
@@ -153,13 +155,17 @@ def _check_base_org(org: Org) -> None:
             code="org_kind", details={"field": "org"},
         )  # fmt: skip
     if not org.is_active:
-        raise ApplicationError(_("“%(name)s”已撤销或合并。") % {"name": org.name}, code="org_inactive", details={"field": "org"})
+        raise ApplicationError(
+            _("“%(name)s”已撤销或合并。") % {"name": org.name}, code="org_inactive", details={"field": "org"}
+        )
 
 
 def _check_age(birth: dt.date, on: dt.date) -> None:
     age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     if age < MIN_AGE:
-        raise ApplicationError(_("申请人未满 16 周岁，不能入会。"), code="too_young", details={"field": "id_number"})
+        raise ApplicationError(
+            _("申请人未满 16 周岁，不能入会。"), code="too_young", details={"field": "id_number"}
+        )
 
 
 def _check_date(on: dt.date, field: str) -> dt.date:
@@ -185,10 +191,17 @@ def current_membership(index: str) -> Membership | None:
 def already_member_error(user: Any, membership: Membership, *, org: Org | None = None) -> ConflictError:
     """The clear message for a second membership: the union by name when the user may see it,
     else masked; details say a transfer (接转) is the way."""
-    visible = user is not None and getattr(user, "is_authenticated", False) and access.in_scope(user, membership.org_path)
+    visible = (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and access.in_scope(user, membership.org_path)
+    )
     details: dict[str, Any] = {"field": "id_number", "transfer": True, "status": membership.status}
     if org is not None and membership.org_id == org.pk:
-        msg = _("该身份证号已是本会（%(org)s）的会员，会员编号 %(no)s，不能重复入会。") % {"org": membership.org.name, "no": membership.member_no}
+        msg = _("该身份证号已是本会（%(org)s）的会员，会员编号 %(no)s，不能重复入会。") % {
+            "org": membership.org.name,
+            "no": membership.member_no,
+        }
         details.update(membership=membership.pk, org=membership.org.code, same_org=True, transfer=False)
     elif visible:
         msg = _("该身份证号已是%(org)s的会员（会员编号 %(no)s），一人只能有一个有效会籍。如已更换工作单位，请办理会员关系接转。") % {
@@ -280,11 +293,17 @@ def application_create(
     if (existing := current_membership(index)) is not None:
         raise already_member_error(user, existing, org=org)
     if Application.objects.filter(org=org, id_index=index, status=ApplicationStatus.PENDING).exists():
-        raise ConflictError(_("该身份证号在本会已有待审核的入会申请，请等待审核结果。"), code="duplicate_application", details={"field": "id_number"})
+        raise ConflictError(
+            _("该身份证号在本会已有待审核的入会申请，请等待审核结果。"),
+            code="duplicate_application",
+            details={"field": "id_number"},
+        )
     form_no = format_form_no(org, next_number(org, Counter.FORM_NO))
     # A new application replaces one that was returned for correction.
     Application.objects.filter(org=org, id_index=index, status=ApplicationStatus.RETURNED).update(
-        status=ApplicationStatus.REJECTED, reason=_("申请人已重新提交（登记表编号 %(no)s）") % {"no": form_no}, updated_at=timezone.now()
+        status=ApplicationStatus.REJECTED,
+        reason=_("申请人已重新提交（登记表编号 %(no)s）") % {"no": form_no},
+        updated_at=timezone.now(),
     )
     app = Application(
         channel=channel, org=org, org_path=org.path, province_code=org.province_code, form_no=form_no,
@@ -297,7 +316,11 @@ def application_create(
         with transaction.atomic():
             app.save()
     except IntegrityError:  # a second submit of the same person at the same moment
-        raise ConflictError(_("该身份证号在本会已有待审核或待修改的入会申请。"), code="duplicate_application", details={"field": "id_number"}) from None
+        raise ConflictError(
+            _("该身份证号在本会已有待审核或待修改的入会申请。"),
+            code="duplicate_application",
+            details={"field": "id_number"},
+        ) from None
     audit_record(
         user=_audit_user(user), action="application.create", obj=app, org_path=app.org_path,
         changes={"channel": channel, "form_no": form_no, "id": app.id_masked},
@@ -326,7 +349,11 @@ def application_update(
             raise already_member_error(user, existing, org=app.org)
     if phone.strip():
         p = parse_phone(phone)
-        app.phone_cipher, app.phone_index, app.phone_masked = pii.encrypt(p, context=PHONE_CONTEXT), phone_index(p), ids.mask_phone(p)
+        app.phone_cipher, app.phone_index, app.phone_masked = (
+            pii.encrypt(p, context=PHONE_CONTEXT),
+            phone_index(p),
+            ids.mask_phone(p),
+        )
         app.phone_verified = False
     person_fields = clean_person_fields(fields)
     for k, v in {**person_fields, **_employer_fields(employer, person_fields["employer_name"])}.items():
@@ -339,7 +366,11 @@ def application_update(
         with transaction.atomic():
             app.save()
     except IntegrityError:
-        raise ConflictError(_("该身份证号在本会已有待审核或待修改的入会申请。"), code="duplicate_application", details={"field": "id_number"}) from None
+        raise ConflictError(
+            _("该身份证号在本会已有待审核或待修改的入会申请。"),
+            code="duplicate_application",
+            details={"field": "id_number"},
+        ) from None
     audit_record(user=_audit_user(user), action="application.update", obj=app, org_path=app.org_path,
                  changes={"status": [before, app.status], "id": app.id_masked})  # fmt: skip
     return app
@@ -397,19 +428,31 @@ def _membership_open(
         if existing is not None:
             raise already_member_error(user, existing, org=org) from None
         raise
-    _event(membership=m, type=event_type, reason=reason, on=joined_on, user=user, from_org=from_org, to_org=org, note=note)
+    _event(
+        membership=m,
+        type=event_type,
+        reason=reason,
+        on=joined_on,
+        user=user,
+        from_org=from_org,
+        to_org=org,
+        note=note,
+    )
     counters.on_member_joined(m.org_path, person, has_card=has_valid_card(person.pk))
     return m
 
 
 @transaction.atomic
-def application_approve(*, user: Any, application: Application, joined_on: dt.date | None = None) -> Membership:
+def application_approve(
+    *, user: Any, application: Application, joined_on: dt.date | None = None
+) -> Membership:
     """Approve a pending application (章程 art. 2: the base union's committee admits): the person is
     registered, gets the union's next 会员编号, and the form number becomes the record number."""
     app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
     if app.status != ApplicationStatus.PENDING:
         raise ApplicationError(
-            _("该申请当前状态为“%(s)s”，不能审核通过。") % {"s": app.get_status_display()}, code="application_state"
+            _("该申请当前状态为“%(s)s”，不能审核通过。") % {"s": app.get_status_display()},
+            code="application_state",
         )
     _check_base_org(app.org)
     joined_on = _check_date(joined_on or timezone.localdate(), "joined_on")
@@ -430,32 +473,53 @@ def application_approve(*, user: Any, application: Application, joined_on: dt.da
     return m
 
 
-def _review_close(*, user: Any, application: Application, status: str, reason: str, action: str) -> Application:
+def _review_close(
+    *, user: Any, application: Application, status: str, reason: str, action: str
+) -> Application:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(_("请填写原因，申请人会看到它。"), code="reason_required", details={"field": "reason"})
+        raise ApplicationError(
+            _("请填写原因，申请人会看到它。"), code="reason_required", details={"field": "reason"}
+        )
     app = Application.objects.select_for_update().get(pk=application.pk)
     if app.status != ApplicationStatus.PENDING:
-        raise ApplicationError(_("该申请当前状态为“%(s)s”，不能再审核。") % {"s": app.get_status_display()}, code="application_state")
+        raise ApplicationError(
+            _("该申请当前状态为“%(s)s”，不能再审核。") % {"s": app.get_status_display()},
+            code="application_state",
+        )
     app.status = status
     app.reason = reason[:200]
     app.reviewed_by = _audit_user(user)
     app.reviewed_at = timezone.now()
     app.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(user=_audit_user(user), action=action, obj=app, org_path=app.org_path, changes={"reason": app.reason})
+    audit_record(
+        user=_audit_user(user), action=action, obj=app, org_path=app.org_path, changes={"reason": app.reason}
+    )
     return app
 
 
 @transaction.atomic
 def application_reject(*, user: Any, application: Application, reason: str) -> Application:
     """Reject with a reason the applicant sees (e.g. not a wage earner, 工会法 art. 3)."""
-    return _review_close(user=user, application=application, status=ApplicationStatus.REJECTED, reason=reason, action="application.reject")
+    return _review_close(
+        user=user,
+        application=application,
+        status=ApplicationStatus.REJECTED,
+        reason=reason,
+        action="application.reject",
+    )
 
 
 @transaction.atomic
 def application_return(*, user: Any, application: Application, reason: str) -> Application:
     """Return for correction; the corrected application comes back to the queue."""
-    return _review_close(user=user, application=application, status=ApplicationStatus.RETURNED, reason=reason, action="application.return")
+    return _review_close(
+        user=user,
+        application=application,
+        status=ApplicationStatus.RETURNED,
+        reason=reason,
+        action="application.return",
+    )
 
 
 @transaction.atomic
@@ -490,7 +554,9 @@ def application_reveal_pii(*, user: Any, application: Application, purpose: str 
     access.require(user, Perm.REVEAL_PII, path=application.org_path)
     out = {
         "id_number": pii.decrypt(application.id_cipher, context=ID_CONTEXT),
-        "phone": pii.decrypt(application.phone_cipher, context=PHONE_CONTEXT) if application.phone_cipher else "",
+        "phone": pii.decrypt(application.phone_cipher, context=PHONE_CONTEXT)
+        if application.phone_cipher
+        else "",
     }
     audit_record(user=user, action="pii.reveal", obj=application, org_path=application.org_path,
                  changes={"purpose": purpose, "id": application.id_masked})  # fmt: skip
@@ -498,15 +564,29 @@ def application_reveal_pii(*, user: Any, application: Application, purpose: str 
 
 
 @transaction.atomic
-def person_update(*, user: Any, membership: Membership, name: str, phone: str = "", employer: Employer | None = None, **fields: Any) -> Person:
+def person_update(
+    *,
+    user: Any,
+    membership: Membership,
+    name: str,
+    phone: str = "",
+    employer: Employer | None = None,
+    **fields: Any,
+) -> Person:
     """Edit a member's own data; 农民工 may be set by hand (it defaults from the hukou).
     An empty phone keeps the stored one."""
     person = Person.objects.select_for_update().get(pk=membership.person_id)
-    before = SimpleNamespace(is_migrant=person.is_migrant, gender=person.gender, new_employment_group=person.new_employment_group)
+    before = SimpleNamespace(
+        is_migrant=person.is_migrant, gender=person.gender, new_employment_group=person.new_employment_group
+    )
     person.name = _clean_name(name)
     if phone.strip():
         p = parse_phone(phone)
-        person.phone_cipher, person.phone_index, person.phone_masked = pii.encrypt(p, context=PHONE_CONTEXT), phone_index(p), ids.mask_phone(p)
+        person.phone_cipher, person.phone_index, person.phone_masked = (
+            pii.encrypt(p, context=PHONE_CONTEXT),
+            phone_index(p),
+            ids.mask_phone(p),
+        )
     cleaned = clean_person_fields(fields)
     for k, v in {**cleaned, **_employer_fields(employer, cleaned["employer_name"])}.items():
         setattr(person, k, v)
@@ -514,7 +594,13 @@ def person_update(*, user: Any, membership: Membership, name: str, phone: str = 
     active = Membership.objects.filter(person=person, status=MembershipStatus.ACTIVE).first()
     if active is not None:
         counters.on_person_changed(active.org_path, before, person)
-    audit_record(user=user, action="person.update", obj=person, org_path=membership.org_path, changes={"membership": membership.pk})
+    audit_record(
+        user=user,
+        action="person.update",
+        obj=person,
+        org_path=membership.org_path,
+        changes={"membership": membership.pk},
+    )
     return person
 
 
@@ -522,15 +608,32 @@ def person_update(*, user: Any, membership: Membership, name: str, phone: str = 
 
 # change → (allowed from, new status, event type, allowed reasons)
 STATUS_CHANGES: dict[str, tuple[tuple[str, ...], str, str, tuple[str, ...]]] = {
-    "retain": ((MembershipStatus.ACTIVE,), MembershipStatus.RETAINED, EventType.RETAIN, (Reason.RETIRED, Reason.UNEMPLOYED, Reason.OTHER)),
-    "restore": ((MembershipStatus.RETAINED,), MembershipStatus.ACTIVE, EventType.RESTORE, (Reason.REEMPLOYED, Reason.OTHER)),
-    "leave": (CURRENT_STATUSES, MembershipStatus.LEFT, EventType.LEAVE, (Reason.VOLUNTARY, Reason.LAPSED, Reason.OTHER)),
+    "retain": (
+        (MembershipStatus.ACTIVE,),
+        MembershipStatus.RETAINED,
+        EventType.RETAIN,
+        (Reason.RETIRED, Reason.UNEMPLOYED, Reason.OTHER),
+    ),
+    "restore": (
+        (MembershipStatus.RETAINED,),
+        MembershipStatus.ACTIVE,
+        EventType.RESTORE,
+        (Reason.REEMPLOYED, Reason.OTHER),
+    ),
+    "leave": (
+        CURRENT_STATUSES,
+        MembershipStatus.LEFT,
+        EventType.LEAVE,
+        (Reason.VOLUNTARY, Reason.LAPSED, Reason.OTHER),
+    ),
     "expel": (CURRENT_STATUSES, MembershipStatus.EXPELLED, EventType.EXPEL, (Reason.CRIMINAL,)),
 }
 
 
 @transaction.atomic
-def membership_change_status(*, user: Any, membership: Membership, change: str, on: dt.date, reason: str, note: str = "") -> Membership:
+def membership_change_status(
+    *, user: Any, membership: Membership, change: str, on: dt.date, reason: str, note: str = ""
+) -> Membership:
     """保留会籍 (retired, unemployed; 章程 art. 7), 恢复, 退会 (voluntary, or automatic after six
     months without dues or activity; art. 6), 除名 (after a criminal penalty; art. 8). Ending a
     membership revokes the person's valid cards."""
@@ -540,11 +643,14 @@ def membership_change_status(*, user: Any, membership: Membership, change: str, 
     m = Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
     if m.status not in allowed_from:
         raise ApplicationError(
-            _("会籍状态为“%(s)s”，不能办理%(c)s。") % {"s": m.get_status_display(), "c": codes.label(Table.CHANGE_TYPE, event_type)},
+            _("会籍状态为“%(s)s”，不能办理%(c)s。")
+            % {"s": m.get_status_display(), "c": codes.label(Table.CHANGE_TYPE, event_type)},
             code="membership_state",
         )
     if reason not in reasons:
-        raise ApplicationError(_("变化原因不适用于此项会籍变化。"), code="reason", details={"field": "reason"})
+        raise ApplicationError(
+            _("变化原因不适用于此项会籍变化。"), code="reason", details={"field": "reason"}
+        )
     on = _check_date(on, "on")
     if on < m.joined_on:
         raise ApplicationError(_("日期不能早于入会日期。"), code="date_order", details={"field": "on"})
@@ -561,7 +667,9 @@ def membership_change_status(*, user: Any, membership: Membership, change: str, 
     if new_status not in CURRENT_STATUSES:
         m.ended_on = on
         fields.append("ended_on")
-        Card.objects.filter(person_id=m.person_id, status=CardStatus.VALID).update(status=CardStatus.REVOKED, revoked_on=on)
+        Card.objects.filter(person_id=m.person_id, status=CardStatus.VALID).update(
+            status=CardStatus.REVOKED, revoked_on=on
+        )
         Transfer.objects.filter(from_membership=m, status=TransferStatus.PENDING).update(
             status=TransferStatus.CANCELLED, decided_at=timezone.now(), decision_note=_("会籍已终止")
         )
@@ -572,20 +680,34 @@ def membership_change_status(*, user: Any, membership: Membership, change: str, 
     return m
 
 
-def membership_retain(*, user: Any, membership: Membership, on: dt.date, reason: str, note: str = "") -> Membership:
-    return membership_change_status(user=user, membership=membership, change="retain", on=on, reason=reason, note=note)
+def membership_retain(
+    *, user: Any, membership: Membership, on: dt.date, reason: str, note: str = ""
+) -> Membership:
+    return membership_change_status(
+        user=user, membership=membership, change="retain", on=on, reason=reason, note=note
+    )
 
 
-def membership_restore(*, user: Any, membership: Membership, on: dt.date, reason: str = Reason.REEMPLOYED, note: str = "") -> Membership:
-    return membership_change_status(user=user, membership=membership, change="restore", on=on, reason=reason, note=note)
+def membership_restore(
+    *, user: Any, membership: Membership, on: dt.date, reason: str = Reason.REEMPLOYED, note: str = ""
+) -> Membership:
+    return membership_change_status(
+        user=user, membership=membership, change="restore", on=on, reason=reason, note=note
+    )
 
 
-def membership_leave(*, user: Any, membership: Membership, on: dt.date, reason: str = Reason.VOLUNTARY, note: str = "") -> Membership:
-    return membership_change_status(user=user, membership=membership, change="leave", on=on, reason=reason, note=note)
+def membership_leave(
+    *, user: Any, membership: Membership, on: dt.date, reason: str = Reason.VOLUNTARY, note: str = ""
+) -> Membership:
+    return membership_change_status(
+        user=user, membership=membership, change="leave", on=on, reason=reason, note=note
+    )
 
 
 def membership_expel(*, user: Any, membership: Membership, on: dt.date, note: str = "") -> Membership:
-    return membership_change_status(user=user, membership=membership, change="expel", on=on, reason=Reason.CRIMINAL, note=note)
+    return membership_change_status(
+        user=user, membership=membership, change="expel", on=on, reason=Reason.CRIMINAL, note=note
+    )
 
 
 # --------------------------------------------------------------------------- transfers
@@ -637,7 +759,9 @@ def _transfer_for_answer(transfer: Transfer) -> Transfer:
         .get(pk=transfer.pk)
     )
     if t.status != TransferStatus.PENDING:
-        raise ApplicationError(_("该接转已处理（%(s)s）。") % {"s": t.get_status_display()}, code="transfer_state")
+        raise ApplicationError(
+            _("该接转已处理（%(s)s）。") % {"s": t.get_status_display()}, code="transfer_state"
+        )
     return t
 
 
@@ -654,7 +778,9 @@ def _membership_transfer_out(
 
 
 @transaction.atomic
-def transfer_accept(*, user: Any, transfer: Transfer, on: dt.date | None = None, note: str = "") -> Membership:
+def transfer_accept(
+    *, user: Any, transfer: Transfer, on: dt.date | None = None, note: str = ""
+) -> Membership:
     """The answering side accepts: the old membership ends as 转出 on the sending side, a new one
     opens with the receiving union's next 会员编号 as 转入; both histories keep the other side."""
     t = _transfer_for_answer(transfer)
@@ -663,12 +789,23 @@ def transfer_accept(*, user: Any, transfer: Transfer, on: dt.date | None = None,
     if old.status not in CURRENT_STATUSES:
         raise ApplicationError(_("转出方会籍已终止，接转无法完成。"), code="membership_state")
     _check_base_org(t.to_org)
-    _membership_transfer_out(user=user, membership=old, person=t.person, on=on, reason=t.reason, from_org=t.from_org, to_org=t.to_org, note=note)
+    _membership_transfer_out(
+        user=user,
+        membership=old,
+        person=t.person,
+        on=on,
+        reason=t.reason,
+        from_org=t.from_org,
+        to_org=t.to_org,
+        note=note,
+    )
     form_no = t.application.form_no if t.application_id else old.form_no
     new = _membership_open(user=user, person=t.person, org=t.to_org, joined_on=old.ended_on, channel=Channel.TRANSFER,
                            form_no=form_no, event_type=EventType.TRANSFER_IN, reason=t.reason, from_org=t.from_org, note=note)  # fmt: skip
     if t.new_employer_id or t.new_employer_name:
-        Person.objects.filter(pk=t.person_id).update(employer_id=t.new_employer_id, employer_name=t.new_employer_name, updated_at=timezone.now())
+        Person.objects.filter(pk=t.person_id).update(
+            employer_id=t.new_employer_id, employer_name=t.new_employer_name, updated_at=timezone.now()
+        )
     t.status = TransferStatus.ACCEPTED
     t.to_membership = new
     t.decided_by = _audit_user(user)
@@ -694,7 +831,9 @@ def _transfer_close(*, user: Any, transfer: Transfer, status: str, note: str, ac
     t.decision_note = (note or "")[:200]
     t.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     for path in {t.from_path, t.to_path}:
-        audit_record(user=_audit_user(user), action=action, obj=t, org_path=path, changes={"note": t.decision_note})
+        audit_record(
+            user=_audit_user(user), action=action, obj=t, org_path=path, changes={"note": t.decision_note}
+        )
     return t
 
 
@@ -703,13 +842,17 @@ def transfer_reject(*, user: Any, transfer: Transfer, note: str) -> Transfer:
     """The answering side declines, with a reason both sides see."""
     if not (note or "").strip():
         raise ApplicationError(_("请填写拒绝原因。"), code="reason_required", details={"field": "note"})
-    return _transfer_close(user=user, transfer=transfer, status=TransferStatus.REJECTED, note=note, action="transfer.reject")
+    return _transfer_close(
+        user=user, transfer=transfer, status=TransferStatus.REJECTED, note=note, action="transfer.reject"
+    )
 
 
 @transaction.atomic
 def transfer_cancel(*, user: Any, transfer: Transfer, note: str = "") -> Transfer:
     """The starting side withdraws a transfer that is still pending."""
-    return _transfer_close(user=user, transfer=transfer, status=TransferStatus.CANCELLED, note=note, action="transfer.cancel")
+    return _transfer_close(
+        user=user, transfer=transfer, status=TransferStatus.CANCELLED, note=note, action="transfer.cancel"
+    )
 
 
 # --------------------------------------------------------------------------- formation
@@ -730,20 +873,34 @@ def founder_register(
     info = parse_id(pii.decrypt(id_cipher, context=ID_CONTEXT))  # the number lives in memory only
     _check_age(info.birth_date, joined_on)
     name = _clean_name(name)
-    person, created = _person_get_or_create(org=org, data={"name": name, **_pii_columns(info, ""), **_employer_fields(employer, "")})
+    person, created = _person_get_or_create(
+        org=org, data={"name": name, **_pii_columns(info, ""), **_employer_fields(employer, "")}
+    )
     old = None
     if not created:
         if "".join(person.name.split()) != "".join(name.split()):
-            raise ApplicationError(_("姓名“%(n)s”与会员库中该身份证号的登记姓名不一致。") % {"n": name}, code="name_mismatch")
-        old = Membership.objects.select_for_update(of=("self",)).select_related("org").filter(person=person, status__in=CURRENT_STATUSES).first()
+            raise ApplicationError(
+                _("姓名“%(n)s”与会员库中该身份证号的登记姓名不一致。") % {"n": name}, code="name_mismatch"
+            )
+        old = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("org")
+            .filter(person=person, status__in=CURRENT_STATUSES)
+            .first()
+        )
         if old is not None and old.org_id == org.pk:
             raise already_member_error(user, old, org=org)
         if old is not None and old.status != MembershipStatus.ACTIVE:
             seen = getattr(user, "is_authenticated", False) and access.in_scope(user, old.org_path)
             raise ApplicationError(_("该会员在%(org)s保留会籍（已不在岗），不能随建会转入；如已重新就业，请先恢复会籍。") % {
                 "org": old.org.name if seen else mask_org_name(old.org.name)}, code="membership_state")  # fmt: skip
-        if old is not None and Transfer.objects.filter(from_membership=old, status=TransferStatus.PENDING).exists():
-            raise ConflictError(_("该会员有一项待确认的会员关系接转，请先办结或撤回。"), code="transfer_pending")
+        if (
+            old is not None
+            and Transfer.objects.filter(from_membership=old, status=TransferStatus.PENDING).exists()
+        ):
+            raise ConflictError(
+                _("该会员有一项待确认的会员关系接转，请先办结或撤回。"), code="transfer_pending"
+            )
         if employer is not None and person.employer_id != employer.pk:
             person.employer, person.employer_name = employer, employer.name
             person.save(update_fields=["employer", "employer_name", "updated_at"])
@@ -753,7 +910,16 @@ def founder_register(
         audit_record(user=_audit_user(user), action="membership.create", obj=m, org_path=m.org_path,
                      object_repr=f"{person.name} {m.member_no}", changes={"channel": m.channel, "note": note})  # fmt: skip
         return m
-    _membership_transfer_out(user=user, membership=old, person=person, on=joined_on, reason=Reason.OTHER, from_org=old.org, to_org=org, note=note)
+    _membership_transfer_out(
+        user=user,
+        membership=old,
+        person=person,
+        on=joined_on,
+        reason=Reason.OTHER,
+        from_org=old.org,
+        to_org=org,
+        note=note,
+    )
     m = _membership_open(user=user, person=person, org=org, joined_on=old.ended_on or joined_on, channel=Channel.FORMATION,
                          form_no=old.form_no, event_type=EventType.TRANSFER_IN, reason=Reason.OTHER, from_org=old.org, note=note)  # fmt: skip
     for path in (old.org_path, m.org_path):
@@ -770,7 +936,8 @@ def org_end_guard(org: Org) -> None:
     n = Membership.objects.filter(org=org, status__in=CURRENT_STATUSES).count()
     if n:
         raise ApplicationError(
-            _("“%(name)s”还有 %(n)d 名会员（含保留会籍），请先为他们办理接转。") % {"name": org.name, "n": n}, code="has_members"
+            _("“%(name)s”还有 %(n)d 名会员（含保留会籍），请先为他们办理接转。") % {"name": org.name, "n": n},
+            code="has_members",
         )
 
 
@@ -780,7 +947,10 @@ def org_merge_hook(source: Org, target: Org) -> None:
     Runs inside org_merge's transaction."""
     today = timezone.localdate()
     olds = list(
-        Membership.objects.select_for_update().select_related("person").filter(org=source, status__in=CURRENT_STATUSES).order_by("member_no")
+        Membership.objects.select_for_update()
+        .select_related("person")
+        .filter(org=source, status__in=CURRENT_STATUSES)
+        .order_by("member_no")
     )
     if olds and target.is_base:
         counter = Counter.objects.select_for_update().filter(org=target, kind=Counter.MEMBER_NO).first()
@@ -790,7 +960,9 @@ def org_merge_hook(source: Org, target: Org) -> None:
         start = counter.value
         counter.value = start + len(olds)
         counter.save(update_fields=["value"])
-        Membership.objects.filter(pk__in=[m.pk for m in olds]).update(status=MembershipStatus.TRANSFERRED, ended_on=today, updated_at=timezone.now())
+        Membership.objects.filter(pk__in=[m.pk for m in olds]).update(
+            status=MembershipStatus.TRANSFERRED, ended_on=today, updated_at=timezone.now()
+        )
         news = [
             Membership(person_id=m.person_id, org=target, org_path=target.path, province_code=target.province_code,
                        member_no=format_member_no(target, start + i + 1), form_no=m.form_no, joined_on=today,
@@ -798,7 +970,11 @@ def org_merge_hook(source: Org, target: Org) -> None:
             for i, m in enumerate(olds)
         ]  # fmt: skip
         Membership.objects.bulk_create(news)
-        news = list(Membership.objects.filter(org=target, member_no__in=[n.member_no for n in news]).order_by("member_no"))
+        news = list(
+            Membership.objects.filter(org=target, member_no__in=[n.member_no for n in news]).order_by(
+                "member_no"
+            )
+        )
         by_person = {n.person_id: n for n in news}
         events = []
         for m in olds:
@@ -808,10 +984,18 @@ def org_merge_hook(source: Org, target: Org) -> None:
             events.append(MembershipEvent(person_id=m.person_id, membership=n, org_path=n.org_path, type=EventType.TRANSFER_IN,
                                           reason=Reason.UNION_MERGED, on=today, from_org=source, to_org=target))  # fmt: skip
         MembershipEvent.objects.bulk_create(events)
-        carded = set(Card.objects.filter(person_id__in=[m.person_id for m in olds], status=CardStatus.VALID).values_list("person_id", flat=True))
+        carded = set(
+            Card.objects.filter(
+                person_id__in=[m.person_id for m in olds], status=CardStatus.VALID
+            ).values_list("person_id", flat=True)
+        )
         moved: dict[str, dict[str, int]] = {source.path: {}, target.path: {}}
         for m in olds:
-            deltas = counters.member_deltas(m.person, has_card=m.person_id in carded) if m.status == MembershipStatus.ACTIVE else {"retained_members": 1}
+            deltas = (
+                counters.member_deltas(m.person, has_card=m.person_id in carded)
+                if m.status == MembershipStatus.ACTIVE
+                else {"retained_members": 1}
+            )
             for k, v in deltas.items():
                 moved[source.path][k] = moved[source.path].get(k, 0) - v
                 moved[target.path][k] = moved[target.path].get(k, 0) + v
@@ -819,5 +1003,9 @@ def org_merge_hook(source: Org, target: Org) -> None:
         for t in Transfer.objects.filter(from_membership__in=olds, status=TransferStatus.PENDING):
             n = by_person[t.person_id]
             Transfer.objects.filter(pk=t.pk).update(from_membership=n, from_org=target, from_path=target.path)
-    Application.objects.filter(org=source, status__in=OPEN_APPLICATION_STATUSES).update(org=target, org_path=target.path)
-    Transfer.objects.filter(to_org=source, status=TransferStatus.PENDING).update(to_org=target, to_path=target.path)
+    Application.objects.filter(org=source, status__in=OPEN_APPLICATION_STATUSES).update(
+        org=target, org_path=target.path
+    )
+    Transfer.objects.filter(to_org=source, status=TransferStatus.PENDING).update(
+        to_org=target, to_path=target.path
+    )

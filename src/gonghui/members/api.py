@@ -213,7 +213,9 @@ class TransferOut(Schema):
 
 class TransferIn(Schema):
     to_org: str = Field(..., description="转入基层工会组织代码")
-    side: Literal["from", "to"] = Field(..., description="发起方：from 转出方（需 membership_id）；to 转入方（需 id_number）")
+    side: Literal["from", "to"] = Field(
+        ..., description="发起方：from 转出方（需 membership_id）；to 转入方（需 id_number）"
+    )
     membership_id: int | None = None
     id_number: str = ""
     new_employer_id: int | None = None
@@ -263,7 +265,12 @@ _LOOKUP_HEADERS = {
 }  # fmt: skip
 
 
-@router.get("/members/lookup", response=list[MemberOut], summary="按身份证号或手机号精确查找（加密索引）", openapi_extra=_LOOKUP_HEADERS)
+@router.get(
+    "/members/lookup",
+    response=list[MemberOut],
+    summary="按身份证号或手机号精确查找（加密索引）",
+    openapi_extra=_LOOKUP_HEADERS,
+)
 def member_lookup(request: HttpRequest) -> Any:
     x_id_number = request.headers.get("X-Id-Number", "").strip()
     x_phone = request.headers.get("X-Phone", "").strip()
@@ -273,26 +280,40 @@ def member_lookup(request: HttpRequest) -> Any:
     return list(selectors.member_search(scope.scoped_memberships(request.user), f)[:50])
 
 
-@router.get("/members/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="会员详情与会籍变化记录")
+@router.get(
+    "/members/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="会员详情与会籍变化记录"
+)
 def member_detail(request: HttpRequest, member_id: int) -> Any:
     return _member_detail(scope.get_membership(request.user, member_id))
 
 
-@router.post("/members", response={201: MemberDetailOut, **ERRORS}, summary="登记会员（纸质申请一步登记：需登记与审核权限）")
+@router.post(
+    "/members",
+    response={201: MemberDetailOut, **ERRORS},
+    summary="登记会员（纸质申请一步登记：需登记与审核权限）",
+)
 def member_create(request: HttpRequest, payload: MemberCreate) -> Any:
     org = scope.get_base_org(request.user, payload.org, Perm.MEMBER_WRITE)
     access.require(request.user, Perm.REVIEW, path=org.path)
-    m = actions.member_register(user=request.user, org=org, joined_on=payload.joined_on, **_person_kwargs(request, payload))
+    m = actions.member_register(
+        user=request.user, org=org, joined_on=payload.joined_on, **_person_kwargs(request, payload)
+    )
     return 201, _member_detail(m)
 
 
-@router.post("/members/{member_id}/reveal", response={200: RevealOut, **ERRORS}, summary="查看完整身份证号和手机号（留痕）")
+@router.post(
+    "/members/{member_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="查看完整身份证号和手机号（留痕）",
+)
 def member_reveal(request: HttpRequest, member_id: int) -> Any:
     m = scope.get_membership(request.user, member_id, Perm.REVEAL_PII)
     return actions.person_reveal_pii(user=request.user, membership=m, purpose="api")
 
 
-@router.post("/members/{member_id}/status", response={200: MemberDetailOut, **ERRORS}, summary="保留、恢复、退会、除名")
+@router.post(
+    "/members/{member_id}/status", response={200: MemberDetailOut, **ERRORS}, summary="保留、恢复、退会、除名"
+)
 def member_status(request: HttpRequest, member_id: int, payload: StatusIn) -> Any:
     m = scope.get_membership(request.user, member_id, Perm.MEMBER_WRITE)
     m = actions.membership_change_status(user=request.user, membership=m, **payload.dict())
@@ -313,12 +334,22 @@ def application_list(request: HttpRequest, status: str = "pending", org: str = "
     return qs.order_by("created_at", "id")
 
 
-@router.get("/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, tags=["applications"], summary="入会申请详情")
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **ERRORS},
+    tags=["applications"],
+    summary="入会申请详情",
+)
 def application_detail(request: HttpRequest, application_id: int) -> Any:
     return scope.get_application(request.user, application_id)
 
 
-@router.post("/applications", response={201: ApplicationOut, **ERRORS}, tags=["applications"], summary="录入入会申请（本人已签名的纸质申请或名册）")
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, **ERRORS},
+    tags=["applications"],
+    summary="录入入会申请（本人已签名的纸质申请或名册）",
+)
 def application_create(request: HttpRequest, payload: ApplicationCreate) -> Any:
     org = scope.get_base_org(request.user, payload.org, Perm.MEMBER_WRITE)
     app = actions.application_create(
@@ -328,20 +359,35 @@ def application_create(request: HttpRequest, payload: ApplicationCreate) -> Any:
     return 201, app
 
 
-@router.post("/applications/{application_id}/approve", response={200: ApplicationOut, **ERRORS}, tags=["applications"], summary="审核通过（编会员号）")
+@router.post(
+    "/applications/{application_id}/approve",
+    response={200: ApplicationOut, **ERRORS},
+    tags=["applications"],
+    summary="审核通过（编会员号）",
+)
 def application_approve(request: HttpRequest, application_id: int, payload: ApproveIn) -> Any:
     app = scope.get_application(request.user, application_id, Perm.REVIEW)
     actions.application_approve(user=request.user, application=app, joined_on=payload.joined_on)
     return scope.get_application(request.user, application_id)
 
 
-@router.post("/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, tags=["applications"], summary="不予通过（附原因）")
+@router.post(
+    "/applications/{application_id}/reject",
+    response={200: ApplicationOut, **ERRORS},
+    tags=["applications"],
+    summary="不予通过（附原因）",
+)
 def application_reject(request: HttpRequest, application_id: int, payload: ReasonIn) -> Any:
     app = scope.get_application(request.user, application_id, Perm.REVIEW)
     return actions.application_reject(user=request.user, application=app, reason=payload.reason)
 
 
-@router.post("/applications/{application_id}/return", response={200: ApplicationOut, **ERRORS}, tags=["applications"], summary="退回修改（附原因）")
+@router.post(
+    "/applications/{application_id}/return",
+    response={200: ApplicationOut, **ERRORS},
+    tags=["applications"],
+    summary="退回修改（附原因）",
+)
 def application_return(request: HttpRequest, application_id: int, payload: ReasonIn) -> Any:
     app = scope.get_application(request.user, application_id, Perm.REVIEW)
     return actions.application_return(user=request.user, application=app, reason=payload.reason)
@@ -370,10 +416,14 @@ def cards_missing(request: HttpRequest, org: str = "") -> Any:
     return qs.select_related("person", "org").order_by("org_path", "member_no")
 
 
-@router.post("/cards", response={201: BatchOut, **ERRORS}, tags=["cards"], summary="批量发证（为尚未持证的会员）")
+@router.post(
+    "/cards", response={201: BatchOut, **ERRORS}, tags=["cards"], summary="批量发证（为尚未持证的会员）"
+)
 def card_issue(request: HttpRequest, payload: CardIssueIn) -> Any:
     org = scope.get_base_org(request.user, payload.org, Perm.MEMBER_WRITE)
-    batch = cards.card_batch_issue(user=request.user, org=org, membership_ids=payload.membership_ids, issued_on=payload.issued_on)
+    batch = cards.card_batch_issue(
+        user=request.user, org=org, membership_ids=payload.membership_ids, issued_on=payload.issued_on
+    )
     return 201, CardBatch.objects.select_related("org").get(pk=batch.pk)
 
 
@@ -393,11 +443,18 @@ def _transfer(t: Transfer) -> Transfer:
     return Transfer.objects.select_related("person", "from_org", "to_org").get(pk=t.pk)
 
 
-@router.post("/transfers", response={201: TransferOut, **ERRORS}, tags=["transfers"], summary="发起接转（转出方或转入方）")
+@router.post(
+    "/transfers",
+    response={201: TransferOut, **ERRORS},
+    tags=["transfers"],
+    summary="发起接转（转出方或转入方）",
+)
 def transfer_start(request: HttpRequest, payload: TransferIn) -> Any:
     if payload.side == TransferSide.FROM:
         if not payload.membership_id:
-            raise ApplicationError("转出方发起须提供 membership_id。", code="required", details={"field": "membership_id"})
+            raise ApplicationError(
+                "转出方发起须提供 membership_id。", code="required", details={"field": "membership_id"}
+            )
         m = scope.get_membership(request.user, payload.membership_id, Perm.MEMBER_WRITE)
         to_org = _any_base_org(request, payload.to_org)
     else:
@@ -405,7 +462,11 @@ def transfer_start(request: HttpRequest, payload: TransferIn) -> Any:
         info = actions.parse_id(payload.id_number)
         found = actions.current_membership(actions.id_index(info.number))
         if found is None:
-            raise ApplicationError("没有找到该身份证号的有效会籍，请直接办理入会申请。", code="not_member", details={"field": "id_number"})
+            raise ApplicationError(
+                "没有找到该身份证号的有效会籍，请直接办理入会申请。",
+                code="not_member",
+                details={"field": "id_number"},
+            )
         m = found
     t = actions.transfer_start(user=request.user, membership=m, to_org=to_org, side=payload.side,
                                new_employer=_employer(request, payload.new_employer_id) if payload.side == "to" else None,
@@ -418,7 +479,9 @@ def _any_base_org(request: HttpRequest, code: str) -> Any:
     root = selectors.top_federation(request.user.org)
     org = selectors.base_unions(root).filter(code=code).first()
     if org is None:
-        raise ApplicationError("转入工会不存在或不是基层工会。", code="to_org", details={"field": "to_org"}, status=404)
+        raise ApplicationError(
+            "转入工会不存在或不是基层工会。", code="to_org", details={"field": "to_org"}, status=404
+        )
     return org
 
 
@@ -435,17 +498,31 @@ def _answer(request: HttpRequest, transfer_id: int, verb: str, note: str) -> Tra
     return _transfer(t)
 
 
-@router.post("/transfers/{transfer_id}/accept", response={200: TransferOut, **ERRORS}, tags=["transfers"], summary="确认接转（由未发起的一方）")
+@router.post(
+    "/transfers/{transfer_id}/accept",
+    response={200: TransferOut, **ERRORS},
+    tags=["transfers"],
+    summary="确认接转（由未发起的一方）",
+)
 def transfer_accept(request: HttpRequest, transfer_id: int, payload: NoteIn) -> Any:
     return _answer(request, transfer_id, "accept", payload.note)
 
 
-@router.post("/transfers/{transfer_id}/reject", response={200: TransferOut, **ERRORS}, tags=["transfers"], summary="拒绝接转（附原因）")
+@router.post(
+    "/transfers/{transfer_id}/reject",
+    response={200: TransferOut, **ERRORS},
+    tags=["transfers"],
+    summary="拒绝接转（附原因）",
+)
 def transfer_reject(request: HttpRequest, transfer_id: int, payload: NoteIn) -> Any:
     return _answer(request, transfer_id, "reject", payload.note)
 
 
-@router.post("/transfers/{transfer_id}/cancel", response={200: TransferOut, **ERRORS}, tags=["transfers"], summary="撤回接转（由发起方）")
+@router.post(
+    "/transfers/{transfer_id}/cancel",
+    response={200: TransferOut, **ERRORS},
+    tags=["transfers"],
+    summary="撤回接转（由发起方）",
+)
 def transfer_cancel(request: HttpRequest, transfer_id: int, payload: NoteIn) -> Any:
     return _answer(request, transfer_id, "cancel", payload.note)
-

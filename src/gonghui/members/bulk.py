@@ -32,7 +32,9 @@ def _adapter(field: models.Field) -> Any:
     return None
 
 
-def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 5000) -> int:
+def insert(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 5000
+) -> int:
     """INSERT rows (tuples in `columns` order; FK columns by `<name>_id`). Returns the count."""
     meta = model._meta
     fields = [meta.get_field(c) for c in columns]  # attnames (person_id) resolve too

@@ -35,13 +35,19 @@ def without_card(qs: Any) -> Any:
 
 
 @transaction.atomic
-def card_batch_issue(*, user: Any, org: Org, membership_ids: list[int] | None = None, issued_on: dt.date | None = None) -> CardBatch:
+def card_batch_issue(
+    *, user: Any, org: Org, membership_ids: list[int] | None = None, issued_on: dt.date | None = None
+) -> CardBatch:
     """Issue cards to the union's active members who have none (or to the chosen ones)."""
     if not org.is_base:
-        raise ApplicationError(_("会员证由会员所在的基层工会发放。"), code="org_kind", details={"field": "org"})
+        raise ApplicationError(
+            _("会员证由会员所在的基层工会发放。"), code="org_kind", details={"field": "org"}
+        )
     issued_on = issued_on or timezone.localdate()
     if issued_on > timezone.localdate():
-        raise ApplicationError(_("发证日期不能晚于今天。"), code="future_date", details={"field": "issued_on"})
+        raise ApplicationError(
+            _("发证日期不能晚于今天。"), code="future_date", details={"field": "issued_on"}
+        )
     qs = Membership.objects.select_for_update().filter(org=org, status=MembershipStatus.ACTIVE)
     if membership_ids is not None:
         qs = qs.filter(pk__in=membership_ids)
@@ -49,11 +55,22 @@ def card_batch_issue(*, user: Any, org: Org, membership_ids: list[int] | None = 
     if not members:
         raise ApplicationError(_("没有需要发证的会员：所选会员都已持有有效会员证。"), code="nothing_to_issue")
     if len(members) > MAX_BATCH:
-        raise ApplicationError(_("一批最多发放 %(n)d 张，请分批发放。") % {"n": MAX_BATCH}, code="batch_too_large")
+        raise ApplicationError(
+            _("一批最多发放 %(n)d 张，请分批发放。") % {"n": MAX_BATCH}, code="batch_too_large"
+        )
     issued_before = dict(
-        Card.objects.filter(person_id__in=[m.person_id for m in members]).values("person_id").annotate(n=Count("id")).values_list("person_id", "n")
+        Card.objects.filter(person_id__in=[m.person_id for m in members])
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
     )
-    batch = CardBatch.objects.create(org=org, org_path=org.path, issued_on=issued_on, issued_by=user if getattr(user, "is_authenticated", False) else None, size=len(members))
+    batch = CardBatch.objects.create(
+        org=org,
+        org_path=org.path,
+        issued_on=issued_on,
+        issued_by=user if getattr(user, "is_authenticated", False) else None,
+        size=len(members),
+    )
     cards = [
         Card(person_id=m.person_id, membership=m, batch=batch, card_no=f"{m.member_no}-{issued_before.get(m.person_id, 0) + 1:02d}",
              issued_on=issued_on, check_token=card_token())
@@ -84,5 +101,12 @@ def card_revoke(*, user: Any, card: Card, reason: str) -> Card:
     active = Membership.objects.filter(person_id=c.person_id, status=MembershipStatus.ACTIVE).first()
     if active is not None:
         counters.on_card_changed(active.org_path, -1)
-    audit_record(user=user, action="card.revoke", obj=c, org_path=c.batch.org_path, object_repr=c.card_no, changes={"reason": reason[:200]})
+    audit_record(
+        user=user,
+        action="card.revoke",
+        obj=c,
+        org_path=c.batch.org_path,
+        object_repr=c.card_no,
+        changes={"reason": reason[:200]},
+    )
     return c

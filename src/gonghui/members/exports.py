@@ -25,7 +25,18 @@ HEADERS = [
 
 
 def member_rows(qs: QuerySet[Membership], *, reveal: bool = False) -> Iterator[list[Any]]:
-    labels = {t: codes.labels(t) for t in (Table.ETHNICITY, Table.EDUCATION, Table.POLITICAL, Table.HUKOU, Table.EMPLOYMENT, Table.NEW_EMPLOYMENT, Table.SKILL)}
+    labels = {
+        t: codes.labels(t)
+        for t in (
+            Table.ETHNICITY,
+            Table.EDUCATION,
+            Table.POLITICAL,
+            Table.HUKOU,
+            Table.EMPLOYMENT,
+            Table.NEW_EMPLOYMENT,
+            Table.SKILL,
+        )
+    }
     statuses = dict(Membership._meta.get_field("status").choices)  # type: ignore[arg-type]
     channels = dict(Membership._meta.get_field("channel").choices)  # type: ignore[arg-type]
     for m in qs.select_related("person", "org").order_by("org_path", "member_no").iterator(chunk_size=2000):

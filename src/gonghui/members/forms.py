@@ -29,14 +29,21 @@ class PersonFieldsForm(forms.Form):
         label=_("公民身份号码"), max_length=30, help_text=_("18 位（旧式 15 位自动升位）；性别、出生日期、籍贯由号码得出"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )  # fmt: skip
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     ethnicity = forms.ChoiceField(label=_("民族"), required=False)
     education = forms.ChoiceField(label=_("学历"), required=False)
     political_status = forms.ChoiceField(label=_("政治面貌"), required=False)
     hukou_type = forms.ChoiceField(label=_("户籍类型"), required=False, help_text=_("农业户口默认视为农民工"))
     is_migrant = forms.ChoiceField(label=_("是否农民工"), choices=MIGRANT_CHOICES, required=False)
     employment_status = forms.ChoiceField(label=_("就业状况"), required=False)
-    new_employment_group = forms.ChoiceField(label=_("新就业形态群体"), required=False, help_text=_("不属于新就业形态的请留空"))
+    new_employment_group = forms.ChoiceField(
+        label=_("新就业形态群体"), required=False, help_text=_("不属于新就业形态的请留空")
+    )
     job = forms.CharField(label=_("工种/岗位"), max_length=60, required=False)
     skill_level = forms.ChoiceField(label=_("技能等级"), required=False)
     is_model_worker = forms.BooleanField(label=_("劳动模范"), required=False)
@@ -54,7 +61,10 @@ class PersonFieldsForm(forms.Form):
         self.fields["new_employment_group"].choices = codes.choices(Table.NEW_EMPLOYMENT, blank=_("（无）"))
         self.fields["skill_level"].choices = codes.choices(Table.SKILL, blank=_("（无）"))
         self._employers = {str(e.pk): e for e in employers}
-        self.fields["employer"].choices = [("", _("（其他/不在列表中）")), *((k, e.name) for k, e in self._employers.items())]
+        self.fields["employer"].choices = [
+            ("", _("（其他/不在列表中）")),
+            *((k, e.name) for k, e in self._employers.items()),
+        ]
 
     def action_data(self) -> dict[str, Any]:
         """cleaned_data in the shape the actions take."""
@@ -69,7 +79,9 @@ class PaperApplicationForm(PersonFieldsForm):
     """A clerk enters a signed paper application (申请关)."""
 
     org = forms.ChoiceField(label=_("申请加入的工会"))
-    signed = forms.BooleanField(label=_("申请人已在纸质入会申请书上亲笔签名"), help_text=_("入会须本人申请；纸质申请书存档备查"))
+    signed = forms.BooleanField(
+        label=_("申请人已在纸质入会申请书上亲笔签名"), help_text=_("入会须本人申请；纸质申请书存档备查")
+    )
     field_order = ["org", "name", "id_number", "phone"]
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
@@ -96,9 +108,20 @@ class PersonEditForm(ApplicationEditForm):
 class PublicJoinForm(PersonFieldsForm):
     """扫码入会: the worker's own phone, own consent."""
 
-    phone = forms.CharField(label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
-    workplace = forms.CharField(label=_("居住或工作地点"), max_length=120, required=False, help_text=_("乡镇（街道）、社区或园区"))
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    sms_code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    workplace = forms.CharField(
+        label=_("居住或工作地点"), max_length=120, required=False, help_text=_("乡镇（街道）、社区或园区")
+    )
     consent = forms.BooleanField(label=_("我已阅读并同意上述个人信息收集使用说明，本人自愿申请加入工会"))
     field_order = ["name", "id_number", "phone", "sms_code", "employer", "employer_name", "workplace", "job"]
 
@@ -139,7 +162,9 @@ class StatusChangeForm(forms.Form):
 class TransferOutForm(forms.Form):
     """The sending union starts a transfer."""
 
-    to_org = forms.ChoiceField(label=_("转入工会"), help_text=_("新单位未建会的，可转入所在地的联合工会或新就业形态工会"))
+    to_org = forms.ChoiceField(
+        label=_("转入工会"), help_text=_("新单位未建会的，可转入所在地的联合工会或新就业形态工会")
+    )
     new_employer_name = forms.CharField(label=_("新工作单位"), max_length=120, required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -151,7 +176,9 @@ class TransferOutForm(forms.Form):
 class TransferInForm(forms.Form):
     """The receiving union starts a transfer for a worker who came to it."""
 
-    id_number = forms.CharField(label=_("会员公民身份号码"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = forms.CharField(
+        label=_("会员公民身份号码"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     to_org = forms.ChoiceField(label=_("转入本辖区的工会"))
     new_employer = forms.ChoiceField(label=_("新工作单位"), required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)

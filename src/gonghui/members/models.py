@@ -36,7 +36,9 @@ class CodeItem(models.Model):
     table = models.CharField(_("代码表"), max_length=24, db_index=True)
     code = models.CharField(_("代码"), max_length=24)
     label = models.CharField(_("名称"), max_length=80)
-    parent = models.CharField(_("上级代码"), max_length=24, blank=True, help_text=_("会籍变化原因所属的变化类型"))
+    parent = models.CharField(
+        _("上级代码"), max_length=24, blank=True, help_text=_("会籍变化原因所属的变化类型")
+    )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 
@@ -66,7 +68,9 @@ class Person(models.Model):
     id_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
-    birthplace_code = models.CharField(_("籍贯地址码"), max_length=6, help_text=_("身份证号前 6 位，任何年代的行政区划代码"))
+    birthplace_code = models.CharField(
+        _("籍贯地址码"), max_length=6, help_text=_("身份证号前 6 位，任何年代的行政区划代码")
+    )
     province_code = models.CharField(_("省级代码"), max_length=2, db_index=True)
     ethnicity = models.CharField(_("民族"), max_length=24, blank=True)
     phone_cipher = models.CharField(max_length=CIPHER_MAX, blank=True, editable=False)
@@ -75,14 +79,21 @@ class Person(models.Model):
     education = models.CharField(_("学历"), max_length=24, blank=True)
     political_status = models.CharField(_("政治面貌"), max_length=24, blank=True)
     hukou_type = models.CharField(_("户籍类型"), max_length=24, blank=True)
-    is_migrant = models.BooleanField(_("农民工"), default=False, help_text=_("默认按农业户口判断，可人工更正"))
+    is_migrant = models.BooleanField(
+        _("农民工"), default=False, help_text=_("默认按农业户口判断，可人工更正")
+    )
     employment_status = models.CharField(_("就业状况"), max_length=24, blank=True)
     new_employment_group = models.CharField(_("新就业形态群体"), max_length=24, blank=True, db_index=True)
     job = models.CharField(_("工种/岗位"), max_length=60, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=24, blank=True)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
     employer = models.ForeignKey(
-        Employer, verbose_name=_("工作单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="persons"
+        Employer,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="persons",
     )
     employer_name = models.CharField(_("工作单位名称"), max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,13 +160,19 @@ class Membership(models.Model):
     """A person's membership of one base union (基层工会). Ended memberships stay as history."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    org = models.ForeignKey(Org, verbose_name=_("基层工会"), on_delete=models.PROTECT, related_name="memberships")
+    org = models.ForeignKey(
+        Org, verbose_name=_("基层工会"), on_delete=models.PROTECT, related_name="memberships"
+    )
     org_path = models.CharField(max_length=255, editable=False)
     province_code = models.CharField(max_length=2)
     member_no = models.CharField(_("会员编号"), max_length=32)
-    form_no = models.CharField(_("登记表编号"), max_length=32, blank=True, db_index=True, help_text=_("纸质登记表编号即电子档案编号"))
+    form_no = models.CharField(
+        _("登记表编号"), max_length=32, blank=True, db_index=True, help_text=_("纸质登记表编号即电子档案编号")
+    )
     joined_on = models.DateField(_("入会日期"))
-    status = models.CharField(_("会籍状态"), max_length=12, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE)
+    status = models.CharField(
+        _("会籍状态"), max_length=12, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
     ended_on = models.DateField(_("会籍终止日期"), null=True, blank=True)
     channel = models.CharField(_("入会渠道"), max_length=12, choices=Channel.choices, default=Channel.PAPER)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,7 +183,9 @@ class Membership(models.Model):
         verbose_name_plural = _("会籍")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(status__in=["active", "retained"]), name="one_current_membership_per_person"
+                fields=["person"],
+                condition=Q(status__in=["active", "retained"]),
+                name="one_current_membership_per_person",
             ),
             models.UniqueConstraint(fields=["org", "member_no"], name="membership_org_member_no_unique"),
         ]
@@ -190,9 +209,15 @@ class MembershipEvent(models.Model):
     type = models.CharField(_("变化类型"), max_length=24)
     reason = models.CharField(_("变化原因"), max_length=24, blank=True)
     on = models.DateField(_("日期"))
-    from_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会"))
-    to_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会")
+    )
+    to_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -248,7 +273,9 @@ class Application(models.Model):
     number (档案关, seed 004)."""
 
     channel = models.CharField(_("申请渠道"), max_length=12, choices=Channel.choices)
-    org = models.ForeignKey(Org, verbose_name=_("申请加入的工会"), on_delete=models.PROTECT, related_name="applications")
+    org = models.ForeignKey(
+        Org, verbose_name=_("申请加入的工会"), on_delete=models.PROTECT, related_name="applications"
+    )
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     province_code = models.CharField(max_length=2)
     form_no = models.CharField(_("登记表编号"), max_length=32, unique=True)
@@ -274,17 +301,32 @@ class Application(models.Model):
     job = models.CharField(_("工种/岗位"), max_length=60, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=24, blank=True)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
-    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("工作单位"))
+    employer = models.ForeignKey(
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("工作单位"),
+    )
     employer_name = models.CharField(_("工作单位名称"), max_length=120, blank=True)
     workplace = models.CharField(_("居住或工作地点"), max_length=120, blank=True)
     consent_at = models.DateTimeField(_("本人同意时间"))
     consent_version = models.CharField(_("告知同意书版本"), max_length=24)
-    status = models.CharField(_("状态"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
     reason = models.CharField(_("审核意见"), max_length=200, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -293,7 +335,9 @@ class Application(models.Model):
         verbose_name_plural = _("入会申请")
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "id_index"], condition=Q(status__in=["pending", "returned"]), name="one_open_application_per_org"
+                fields=["org", "id_index"],
+                condition=Q(status__in=["pending", "returned"]),
+                name="one_open_application_per_org",
             )
         ]
         indexes = [models.Index(fields=["org_path", "status"], name="application_path_status")]
@@ -317,7 +361,9 @@ class CardBatch(models.Model):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="card_batches")
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     issued_on = models.DateField(_("发证日期"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     size = models.PositiveIntegerField(_("张数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -346,7 +392,9 @@ class Card(models.Model):
         verbose_name = _("会员证")
         verbose_name_plural = _("会员证")
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(status="valid"), name="one_valid_card_per_person"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="valid"), name="one_valid_card_per_person"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -375,17 +423,34 @@ class Transfer(models.Model):
     from_path = models.CharField(max_length=255, db_index=True, editable=False)
     to_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会"))
     to_path = models.CharField(max_length=255, db_index=True, editable=False)
-    to_membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers_in")
+    to_membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers_in"
+    )
     initiated_by = models.CharField(_("发起方"), max_length=4, choices=TransferSide.choices)
-    status = models.CharField(_("状态"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
     reason = models.CharField(_("原因"), max_length=24, default=codes.Reason.JOB_CHANGE)
-    new_employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("新工作单位"))
+    new_employer = models.ForeignKey(
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("新工作单位"),
+    )
     new_employer_name = models.CharField(_("新工作单位名称"), max_length=120, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
 
@@ -393,7 +458,11 @@ class Transfer(models.Model):
         verbose_name = _("会员关系接转")
         verbose_name_plural = _("会员关系接转")
         constraints = [
-            models.UniqueConstraint(fields=["from_membership"], condition=Q(status="pending"), name="one_pending_transfer_per_membership"),
+            models.UniqueConstraint(
+                fields=["from_membership"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_membership",
+            ),
         ]
 
     def __str__(self) -> str:

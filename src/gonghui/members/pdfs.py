@@ -29,7 +29,9 @@ def _yes(v: bool) -> str:
     return "是" if v else "否"
 
 
-def registration_form_pdf(app: Application, *, federation: str, id_number: str = "", phone: str = "") -> bytes:
+def registration_form_pdf(
+    app: Application, *, federation: str, id_number: str = "", phone: str = ""
+) -> bytes:
     """会员登记表 for one application; its number (登记表编号) is the electronic record's number."""
     font = pdf.font_name()
     buf = io.BytesIO()
@@ -53,13 +55,33 @@ def registration_form_pdf(app: Application, *, federation: str, id_number: str =
         ("出生日期", f"{app.birth_date:%Y年%m月%d日}", "民族", codes.label(Table.ETHNICITY, app.ethnicity)),
         ("公民身份号码", id_number or app.id_masked, "籍贯地址码", app.birthplace_code),
         ("手机号", phone or app.phone_masked, "政治面貌", codes.label(Table.POLITICAL, app.political_status)),
-        ("学历", codes.label(Table.EDUCATION, app.education), "户籍类型", codes.label(Table.HUKOU, app.hukou_type)),
-        ("是否农民工", _yes(app.is_migrant), "就业状况", codes.label(Table.EMPLOYMENT, app.employment_status)),
-        ("新就业形态群体", codes.label(Table.NEW_EMPLOYMENT, app.new_employment_group) or "无", "劳动模范", _yes(app.is_model_worker)),
+        (
+            "学历",
+            codes.label(Table.EDUCATION, app.education),
+            "户籍类型",
+            codes.label(Table.HUKOU, app.hukou_type),
+        ),
+        (
+            "是否农民工",
+            _yes(app.is_migrant),
+            "就业状况",
+            codes.label(Table.EMPLOYMENT, app.employment_status),
+        ),
+        (
+            "新就业形态群体",
+            codes.label(Table.NEW_EMPLOYMENT, app.new_employment_group) or "无",
+            "劳动模范",
+            _yes(app.is_model_worker),
+        ),
         ("工种/岗位", app.job, "技能等级", codes.label(Table.SKILL, app.skill_level) or "无"),
         ("工作单位", app.employer_name, "", ""),
         ("居住或工作地点", app.workplace, "", ""),
-        ("申请方式", app.get_channel_display(), "申请日期", f"{timezone.localtime(app.consent_at):%Y年%m月%d日}"),
+        (
+            "申请方式",
+            app.get_channel_display(),
+            "申请日期",
+            f"{timezone.localtime(app.consent_at):%Y年%m月%d日}",
+        ),
     ]
     row_h = 10 * mm
     label_w = 32 * mm
@@ -112,14 +134,26 @@ def registration_form_pdf(app: Application, *, federation: str, id_number: str =
     c.drawString(left + 4 * mm, y + box - 8 * mm, "基层工会审核意见")
     c.setFont(font, 10.5)
     member_no = app.membership.member_no if app.membership_id and app.membership else "________________"
-    c.drawString(left + 8 * mm, y + box - 17 * mm, f"审核结果：□ 同意入会   □ 不同意        会员编号：{member_no}")
-    c.drawString(left + 8 * mm, y + 7 * mm, "审核人：____________    （工会盖章）          日期：____年__月__日")
+    c.drawString(
+        left + 8 * mm, y + box - 17 * mm, f"审核结果：□ 同意入会   □ 不同意        会员编号：{member_no}"
+    )
+    c.drawString(
+        left + 8 * mm, y + 7 * mm, "审核人：____________    （工会盖章）          日期：____年__月__日"
+    )
 
     c.setFont(font, 8.5)
     c.setFillColor(GREY)
     y -= 8 * mm
-    c.drawString(left, y, f"说明：本表编号 {app.form_no} 即该会员电子档案编号，纸质表与电子档案一一对应（档案关）。{federation}制。")
-    c.drawString(left, y - 5 * mm, "个人信息仅用于会员管理和服务，仅本会及上级工会经授权人员可查阅，依法保护，不对外提供。")
+    c.drawString(
+        left,
+        y,
+        f"说明：本表编号 {app.form_no} 即该会员电子档案编号，纸质表与电子档案一一对应（档案关）。{federation}制。",
+    )
+    c.drawString(
+        left,
+        y - 5 * mm,
+        "个人信息仅用于会员管理和服务，仅本会及上级工会经授权人员可查阅，依法保护，不对外提供。",
+    )
     c.showPage()
     c.save()
     return buf.getvalue()

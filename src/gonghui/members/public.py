@@ -30,11 +30,29 @@ CONSENT_VERSION = "2026-01"
 # What is collected, why, who sees it, how long (个人信息保护法 arts. 14, 17): shown above the form
 # and stored by version with every application.
 CONSENT_ITEMS = [
-    (gettext_lazy("收集哪些信息"), gettext_lazy("姓名、公民身份号码、手机号，以及民族、学历、政治面貌、户籍类型、就业状况、工作单位、工种等。性别和出生日期由身份证号得出。")),
-    (gettext_lazy("为什么收集"), gettext_lazy("用于会员实名登记（一人一个会籍）、发放会员证、会员关系接转，以及工会为会员提供的帮扶、培训等服务。")),
-    (gettext_lazy("谁能看到"), gettext_lazy("仅您申请加入的工会及其上级工会经授权的工作人员。列表中身份证号和手机号均脱敏显示，查看完整号码须经授权并留痕。不向任何单位或个人提供。")),
+    (
+        gettext_lazy("收集哪些信息"),
+        gettext_lazy(
+            "姓名、公民身份号码、手机号，以及民族、学历、政治面貌、户籍类型、就业状况、工作单位、工种等。性别和出生日期由身份证号得出。"
+        ),
+    ),
+    (
+        gettext_lazy("为什么收集"),
+        gettext_lazy(
+            "用于会员实名登记（一人一个会籍）、发放会员证、会员关系接转，以及工会为会员提供的帮扶、培训等服务。"
+        ),
+    ),
+    (
+        gettext_lazy("谁能看到"),
+        gettext_lazy(
+            "仅您申请加入的工会及其上级工会经授权的工作人员。列表中身份证号和手机号均脱敏显示，查看完整号码须经授权并留痕。不向任何单位或个人提供。"
+        ),
+    ),
     (gettext_lazy("如何保护"), gettext_lazy("身份证号和手机号加密存储；手机号仅用于验证和联系您。")),
-    (gettext_lazy("保存多久"), gettext_lazy("会籍存续期间及法律法规要求的期限；退会后可申请删除非必要信息。")),
+    (
+        gettext_lazy("保存多久"),
+        gettext_lazy("会籍存续期间及法律法规要求的期限；退会后可申请删除非必要信息。"),
+    ),
 ]
 
 
@@ -62,7 +80,12 @@ def check_url(request: HttpRequest, token: str) -> str:
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/public_message.html", {"title": _("操作过于频繁"), "message": _("请稍后再试。")}, status=429)
+    return render(
+        request,
+        "members/public_message.html",
+        {"title": _("操作过于频繁"), "message": _("请稍后再试。")},
+        status=429,
+    )
 
 
 def _active_org(code: str) -> Org:
@@ -97,8 +120,14 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             data = form.action_data()
             try:
                 phone = actions.parse_phone(data.pop("phone"), required=True)
-                if _sms_required() and not sms.phone_verification_check(phone=phone, code=form.cleaned_data["sms_code"]):
-                    raise ApplicationError(_("短信验证码不正确或已过期，请重新获取。"), code="sms_code", details={"field": "sms_code"})
+                if _sms_required() and not sms.phone_verification_check(
+                    phone=phone, code=form.cleaned_data["sms_code"]
+                ):
+                    raise ApplicationError(
+                        _("短信验证码不正确或已过期，请重新获取。"),
+                        code="sms_code",
+                        details={"field": "sms_code"},
+                    )
                 app = actions.application_create(
                     user=None, org=org, channel=Channel.QR, phone=phone, consent_version=CONSENT_VERSION,
                     consent_at=timezone.now(), phone_verified=_sms_required(), **data,
@@ -110,7 +139,14 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
                     conflict = e.message
             else:
                 return redirect("members:join_status", app.public_token)
-    ctx = {"org": org, "root": root, "form": form, "consent": CONSENT_ITEMS, "conflict": conflict, "sms_required": _sms_required()}
+    ctx = {
+        "org": org,
+        "root": root,
+        "form": form,
+        "consent": CONSENT_ITEMS,
+        "conflict": conflict,
+        "sms_required": _sms_required(),
+    }
     return render(request, "members/join.html", ctx)
 
 
@@ -118,7 +154,11 @@ def _choose(request: HttpRequest, org: Org, root: Org) -> HttpResponse:
     areas = list(selectors.join_areas(root))
     area_code = request.GET.get("area", "") or (org.code if org.kind == "township_union" else "")
     area = next((a for a in areas if a.code == area_code), None)
-    unions = selectors.joint_unions(root, area=area) if area else {"joint": [], "new_employment": selectors.joint_unions(root)["new_employment"]}
+    unions = (
+        selectors.joint_unions(root, area=area)
+        if area
+        else {"joint": [], "new_employment": selectors.joint_unions(root)["new_employment"]}
+    )
     ctx = {"org": org, "root": root, "areas": areas, "area": area, "unions": unions}
     if request.htmx:
         return render(request, "members/join_choose.html#unions", ctx)
@@ -144,7 +184,9 @@ def join_check_id(request: HttpRequest, code: str) -> HttpResponse:
             existing = actions.current_membership(index)
             if existing is not None:
                 ctx["conflict"] = actions.already_member_error(None, existing, org=org).message
-            elif Application.objects.filter(org=org, id_index=index, status=ApplicationStatus.PENDING).exists():
+            elif Application.objects.filter(
+                org=org, id_index=index, status=ApplicationStatus.PENDING
+            ).exists():
                 ctx["pending"] = True
             else:
                 ctx["info"] = info
@@ -189,5 +231,9 @@ def card_check(request: HttpRequest, token: str) -> HttpResponse:
         return _too_many(request)
     card = Card.objects.select_related("person").filter(check_token=token).first()
     valid = card is not None and card.status == CardStatus.VALID
-    ctx = {"found": card is not None, "valid": valid, "masked_name": ids.mask_name(card.person.name) if card else ""}
+    ctx = {
+        "found": card is not None,
+        "valid": valid,
+        "masked_name": ids.mask_name(card.person.name) if card else "",
+    }
     return render(request, "members/card_check.html", ctx, status=200 if card else 404)

@@ -53,7 +53,11 @@ def get_membership(user: Any, pk: int, perm: Perm = Perm.VIEW) -> Membership:
 
 
 def get_application(user: Any, pk: int, perm: Perm = Perm.VIEW) -> Application:
-    a = Application.objects.select_related("org", "employer", "membership", "reviewed_by", "submitted_by").filter(pk=pk).first()
+    a = (
+        Application.objects.select_related("org", "employer", "membership", "reviewed_by", "submitted_by")
+        .filter(pk=pk)
+        .first()
+    )
     if a is None:
         raise Http404
     access.require(user, perm, path=a.org_path)
@@ -78,7 +82,11 @@ def get_card(user: Any, pk: int, perm: Perm = Perm.VIEW) -> Card:
 
 def get_transfer(user: Any, pk: int, perm: Perm = Perm.VIEW, *, side: str | None = None) -> Transfer:
     """`side` "from"/"to": the user must act for that side; None: either side may look."""
-    t = Transfer.objects.select_related("person", "from_org", "to_org", "from_membership", "to_membership").filter(pk=pk).first()
+    t = (
+        Transfer.objects.select_related("person", "from_org", "to_org", "from_membership", "to_membership")
+        .filter(pk=pk)
+        .first()
+    )
     if t is None:
         raise Http404
     if side == "from":

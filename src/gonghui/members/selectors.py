@@ -32,7 +32,9 @@ class MemberFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def member_search(base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None) -> QuerySet[Membership]:
+def member_search(
+    base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None
+) -> QuerySet[Membership]:
     """Memberships of `base` (already scoped) matching the filters, newest first.
 
     An ID number or phone is never compared in plain text: it is parsed, then matched on the
@@ -76,7 +78,9 @@ def person_history(person: Person, scope_prefix: str) -> dict[str, Any]:
     viewer's scope are shown masked."""
     memberships = list(person.memberships.select_related("org").order_by("joined_on", "id"))
     events = list(
-        MembershipEvent.objects.filter(person=person).select_related("from_org", "to_org", "membership__org", "user").order_by("on", "id")
+        MembershipEvent.objects.filter(person=person)
+        .select_related("from_org", "to_org", "membership__org", "user")
+        .order_by("on", "id")
     )
     transfers = list(
         Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-started_at")
@@ -124,8 +128,12 @@ def member_stats(org: Org) -> dict[str, Any]:
         female=Count("id", filter=Q(person__gender="F")),
         new_employment=Count("id", filter=~Q(person__new_employment_group="")),
     )
-    retained = Membership.objects.filter(org_path__startswith=org.path, status=MembershipStatus.RETAINED).count()
-    emp = Employer.objects.filter(union__path__startswith=org.path).aggregate(e=Sum("employees"), m=Sum("migrant_workers"))
+    retained = Membership.objects.filter(
+        org_path__startswith=org.path, status=MembershipStatus.RETAINED
+    ).count()
+    emp = Employer.objects.filter(union__path__startswith=org.path).aggregate(
+        e=Sum("employees"), m=Sum("migrant_workers")
+    )
     employees, migrant_workers = emp["e"] or 0, emp["m"] or 0
     return {
         "members": agg["members"],
@@ -153,7 +161,9 @@ def area_of(org: Org) -> Org | None:
 
 def join_areas(root: Org) -> QuerySet[Org]:
     """Where a worker may say they live or work: the township unions under the federation."""
-    return Org.objects.filter(path__startswith=root.path, kind=OrgKind.TOWNSHIP_UNION, status=OrgStatus.ACTIVE).order_by("path")
+    return Org.objects.filter(
+        path__startswith=root.path, kind=OrgKind.TOWNSHIP_UNION, status=OrgStatus.ACTIVE
+    ).order_by("path")
 
 
 def joint_unions(root: Org, *, area: Org | None = None) -> dict[str, list[Org]]:
@@ -170,4 +180,6 @@ def joint_unions(root: Org, *, area: Org | None = None) -> dict[str, list[Org]]:
 
 
 def base_unions(root: Org) -> QuerySet[Org]:
-    return Org.objects.filter(path__startswith=root.path, status=OrgStatus.ACTIVE, kind__in=BASE_KINDS).order_by("path")
+    return Org.objects.filter(
+        path__startswith=root.path, status=OrgStatus.ACTIVE, kind__in=BASE_KINDS
+    ).order_by("path")

@@ -66,13 +66,25 @@ def phone_verification_start(*, phone: str) -> PhoneVerification:
     """Send a 6-digit code to `phone` (already normalised). One code a minute per phone."""
     index = pii.blind_index(phone, context="phone")
     now = timezone.now()
-    recent = PhoneVerification.objects.filter(phone_index=index, created_at__gte=now - dt.timedelta(seconds=60)).exists()
+    recent = PhoneVerification.objects.filter(
+        phone_index=index, created_at__gte=now - dt.timedelta(seconds=60)
+    ).exists()
     if recent:
-        raise ApplicationError(_("验证码已发送，请一分钟后再试。"), code="sms_too_soon", details={"field": "phone"}, status=429)
+        raise ApplicationError(
+            _("验证码已发送，请一分钟后再试。"), code="sms_too_soon", details={"field": "phone"}, status=429
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     minutes = int(_setting("GONGHUI_SMS_CODE_MINUTES", 10))
-    row = PhoneVerification.objects.create(phone_index=index, code_digest=_digest(phone, code), expires_at=now + dt.timedelta(minutes=minutes))
-    transaction.on_commit(lambda: backend().send(phone, _("【工会】您的入会验证码是 %(code)s，%(m)d 分钟内有效。如非本人操作请忽略。") % {"code": code, "m": minutes}))
+    row = PhoneVerification.objects.create(
+        phone_index=index, code_digest=_digest(phone, code), expires_at=now + dt.timedelta(minutes=minutes)
+    )
+    transaction.on_commit(
+        lambda: backend().send(
+            phone,
+            _("【工会】您的入会验证码是 %(code)s，%(m)d 分钟内有效。如非本人操作请忽略。")
+            % {"code": code, "m": minutes},
+        )
+    )
     return row
 
 

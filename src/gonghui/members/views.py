@@ -61,7 +61,9 @@ IDP_HEADER = "X-Idp"
 
 def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
     src = request.GET
-    f = selectors.MemberFilters(**{k: src.get(k, "").strip() for k in ("q", "employer", "migrant", "group", "org")})
+    f = selectors.MemberFilters(
+        **{k: src.get(k, "").strip() for k in ("q", "employer", "migrant", "group", "org")}
+    )
     f.status = src.get("status", "current").strip() or "current"
     # An ID number or phone travels in a request header (the page's htmx sends it), never in the
     # URL, so it stays out of browser history and access logs; a value in the query string is ignored.
@@ -72,7 +74,9 @@ def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
 def _member_queryset(request: HttpRequest, f: selectors.MemberFilters) -> QuerySet[Membership]:
     under = access.get_org(request.user, f.org) if f.org else None
     qs = selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
-    return qs.annotate(has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID)))
+    return qs.annotate(
+        has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID))
+    )
 
 
 @require_GET
@@ -105,8 +109,19 @@ def member_export(request: HttpRequest) -> HttpResponse:
     audit_record(user=request.user, action="export.members", object_type="members", org_path=prefix,
                  changes={"reveal": reveal, "filters": {k: v for k, v in vars(f).items() if k not in ("idp", "extra") and v}})  # fmt: skip
     if reveal:
-        audit_record(user=request.user, action="pii.reveal", object_type="members", org_path=prefix, changes={"purpose": "export"})
-    return xlsx_response(f"会员名册_{request.user.org.code}.xlsx", _("会员名册"), exports.HEADERS, exports.member_rows(qs, reveal=reveal))
+        audit_record(
+            user=request.user,
+            action="pii.reveal",
+            object_type="members",
+            org_path=prefix,
+            changes={"purpose": "export"},
+        )
+    return xlsx_response(
+        f"会员名册_{request.user.org.code}.xlsx",
+        _("会员名册"),
+        exports.HEADERS,
+        exports.member_rows(qs, reveal=reveal),
+    )
 
 
 @require_GET
@@ -137,7 +152,9 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     m = scope.get_membership(request.user, pk, Perm.MEMBER_WRITE)
     p = m.person
-    initial = {k: getattr(p, k) for k in ("name", *actions.CODED_FIELDS, "job", "is_model_worker", "employer_name")}
+    initial = {
+        k: getattr(p, k) for k in ("name", *actions.CODED_FIELDS, "job", "is_model_worker", "employer_name")
+    }
     initial["is_migrant"] = "1" if p.is_migrant else "0"
     initial["employer"] = str(p.employer_id or "")
     employers = list(m.org.employers.order_by("name")[:500])
@@ -169,7 +186,9 @@ def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
     titles = {"retain": _("保留会籍"), "restore": _("恢复会籍"), "leave": _("退会"), "expel": _("除名")}
     if request.method == "POST" and form.is_valid():
         try:
-            actions.membership_change_status(user=request.user, membership=m, change=change, **form.cleaned_data)
+            actions.membership_change_status(
+                user=request.user, membership=m, change=change, **form.cleaned_data
+            )
         except ApplicationError as e:
             add_form_error(form, e)
         else:
@@ -178,7 +197,9 @@ def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
     intro = {
         "retain": _("退休或失业的会员可保留会籍（《中国工会章程》），保留期间免交会费。"),
         "restore": _("保留会籍的会员重新就业后恢复会籍。"),
-        "leave": _("会员有退会自由；连续六个月不交纳会费、不参加工会组织生活，经教育拒不改正的，视为自动退会。退会后会员证作废。"),
+        "leave": _(
+            "会员有退会自由；连续六个月不交纳会费、不参加工会组织生活，经教育拒不改正的，视为自动退会。退会后会员证作废。"
+        ),
         "expel": _("会员受到刑事处罚的，开除会籍（除名）。会员证随之作废。"),
     }[change]
     return render(request, "core/form.html", {
@@ -253,7 +274,9 @@ def application_new(request: HttpRequest) -> HttpResponse:
     orgs = _base_orgs(request.user, Perm.MEMBER_WRITE)
     chosen_code = request.POST.get("org") or request.GET.get("org") or ""
     chosen = orgs.filter(code=chosen_code).first() if chosen_code else None
-    form = forms.PaperApplicationForm(request.POST or None, orgs=orgs, employers=_employers_of(chosen), initial={"org": chosen_code})
+    form = forms.PaperApplicationForm(
+        request.POST or None, orgs=orgs, employers=_employers_of(chosen), initial={"org": chosen_code}
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         org = scope.get_base_org(request.user, form.cleaned_data["org"], Perm.MEMBER_WRITE)
@@ -261,13 +284,19 @@ def application_new(request: HttpRequest) -> HttpResponse:
         data.pop("org")
         data.pop("signed")
         try:
-            app = actions.application_create(user=request.user, org=org, channel="paper", consent_version="paper-signature", **data)
+            app = actions.application_create(
+                user=request.user, org=org, channel="paper", consent_version="paper-signature", **data
+            )
         except ApplicationError as e:
             add_form_error(form, e)
             if e.code == "already_member" and isinstance(e.details, dict) and e.details.get("transfer"):
                 conflict = {"org": org, "details": e.details}
         else:
-            messages.success(request, _("已登记入会申请，登记表编号 %(no)s。请打印登记表交申请人核对签字并存档。") % {"no": app.form_no})
+            messages.success(
+                request,
+                _("已登记入会申请，登记表编号 %(no)s。请打印登记表交申请人核对签字并存档。")
+                % {"no": app.form_no},
+            )
             return redirect("members:application_detail", app.pk)
     return render(request, "members/application_form.html", {
         "form": form, "conflict": conflict, "title": _("录入纸质入会申请"),
@@ -306,7 +335,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.page(Perm.MEMBER_WRITE)
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     app = scope.get_application(request.user, pk, Perm.MEMBER_WRITE)
-    initial = {k: getattr(app, k) for k in ("name", *actions.CODED_FIELDS, "job", "is_model_worker", "employer_name")}
+    initial = {
+        k: getattr(app, k) for k in ("name", *actions.CODED_FIELDS, "job", "is_model_worker", "employer_name")
+    }
     initial["is_migrant"] = "1" if app.is_migrant else "0"
     initial["employer"] = str(app.employer_id or "")
     form = forms.ApplicationEditForm(request.POST or None, initial=initial, employers=_employers_of(app.org))
@@ -391,8 +422,14 @@ def card_list(request: HttpRequest) -> HttpResponse:
     qs = cards.without_card(scope.scoped_memberships(request.user).filter(status=MembershipStatus.ACTIVE))
     if org_code:
         qs = qs.filter(org_path__startswith=access.get_org(request.user, org_code).path)
-    page = Paginator(qs.select_related("person", "org").order_by("org_path", "member_no"), _per_page(request)).get_page(request.GET.get("page"))
-    batches = scope.scoped_card_batches(request.user).select_related("org", "issued_by").order_by("-created_at", "-id")[:20]
+    page = Paginator(
+        qs.select_related("person", "org").order_by("org_path", "member_no"), _per_page(request)
+    ).get_page(request.GET.get("page"))
+    batches = (
+        scope.scoped_card_batches(request.user)
+        .select_related("org", "issued_by")
+        .order_by("-created_at", "-id")[:20]
+    )
     ctx = {"page": page, "orgs": orgs, "org_code": org_code, "batches": batches,
            "issue_form": forms.CardIssueForm(orgs=orgs, initial={"org": org_code}) if access.has_perm(request.user, Perm.MEMBER_WRITE) else None}  # fmt: skip
     if request.htmx:
@@ -412,11 +449,18 @@ def card_issue(request: HttpRequest) -> HttpResponse:
     ids_raw = request.POST.getlist("membership")
     membership_ids = [int(x) for x in ids_raw if x.isdigit()] or None
     try:
-        batch = cards.card_batch_issue(user=request.user, org=org, membership_ids=membership_ids, issued_on=form.cleaned_data["issued_on"])
+        batch = cards.card_batch_issue(
+            user=request.user,
+            org=org,
+            membership_ids=membership_ids,
+            issued_on=form.cleaned_data["issued_on"],
+        )
     except ApplicationError as e:
         messages.error(request, e.message)
         return redirect(f"{reverse('members:cards')}?org={org.code}")
-    messages.success(request, _("已为“%(org)s”发放 %(n)d 张会员证，请打印。") % {"org": org.name, "n": batch.size})
+    messages.success(
+        request, _("已为“%(org)s”发放 %(n)d 张会员证，请打印。") % {"org": org.name, "n": batch.size}
+    )
     return redirect("members:card_batch", batch.pk)
 
 
@@ -424,7 +468,9 @@ def card_issue(request: HttpRequest) -> HttpResponse:
 @access.page(Perm.VIEW)
 def card_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = scope.get_card_batch(request.user, pk)
-    page = Paginator(batch.cards.select_related("person", "membership").order_by("card_no"), _per_page(request)).get_page(request.GET.get("page"))
+    page = Paginator(
+        batch.cards.select_related("person", "membership").order_by("card_no"), _per_page(request)
+    ).get_page(request.GET.get("page"))
     return render(request, "members/card_batch.html", {"batch": batch, "page": page})
 
 
@@ -433,8 +479,18 @@ def card_batch(request: HttpRequest, pk: int) -> HttpResponse:
 def card_batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = scope.get_card_batch(request.user, pk)
     qs = batch.cards.select_related("person", "membership", "membership__org").order_by("card_no")
-    data = pdfs.card_sheet_pdf(qs.iterator(chunk_size=500), federation=_federation(batch.org), check_url=lambda t: check_url(request, t))
-    audit_record(user=request.user, action="card.print", obj=batch, org_path=batch.org_path, changes={"cards": batch.size})
+    data = pdfs.card_sheet_pdf(
+        qs.iterator(chunk_size=500),
+        federation=_federation(batch.org),
+        check_url=lambda t: check_url(request, t),
+    )
+    audit_record(
+        user=request.user,
+        action="card.print",
+        obj=batch,
+        org_path=batch.org_path,
+        changes={"cards": batch.size},
+    )
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="cards-{batch.pk}.pdf"'
     return resp
@@ -466,13 +522,19 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     prefix = access.scope_path(request.user)
     page = Paginator(qs.order_by("-started_at", "-id"), _per_page(request)).get_page(request.GET.get("page"))
     for t in page:
-        t.from_shown = t.from_org.name if t.from_path.startswith(prefix) else actions.mask_org_name(t.from_org.name)
+        t.from_shown = (
+            t.from_org.name if t.from_path.startswith(prefix) else actions.mask_org_name(t.from_org.name)
+        )
         t.to_shown = t.to_org.name if t.to_path.startswith(prefix) else actions.mask_org_name(t.to_org.name)
         answering_path = t.to_path if t.answering_side == TransferSide.TO else t.from_path
         starting_path = t.from_path if t.initiated_by == TransferSide.FROM else t.to_path
         t.can_answer = t.status == TransferStatus.PENDING and answering_path.startswith(prefix)
         t.can_cancel = t.status == TransferStatus.PENDING and starting_path.startswith(prefix)
-        t.member_link = t.from_membership_id if t.from_path.startswith(prefix) else (t.to_membership_id if t.to_path.startswith(prefix) else None)
+        t.member_link = (
+            t.from_membership_id
+            if t.from_path.startswith(prefix)
+            else (t.to_membership_id if t.to_path.startswith(prefix) else None)
+        )
     ctx = {"page": page, "status": status, "statuses": TransferStatus.choices}
     if request.htmx:
         return render(request, "members/transfers.html#rows", ctx)
@@ -489,22 +551,35 @@ def transfer_in(request: HttpRequest) -> HttpResponse:
     app_id = request.POST.get("application") or request.GET.get("application")
     if app_id and str(app_id).isdigit():
         application = scope.get_application(request.user, int(app_id), Perm.MEMBER_WRITE)
-    initial = {"to_org": application.org.code if application else "", "application": application.pk if application else None}
+    initial = {
+        "to_org": application.org.code if application else "",
+        "application": application.pk if application else None,
+    }
     chosen = application.org if application else None
-    form = forms.TransferInForm(request.POST or None, orgs=orgs, employers=_employers_of(chosen), initial=initial)
+    form = forms.TransferInForm(
+        request.POST or None, orgs=orgs, employers=_employers_of(chosen), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         to_org = scope.get_base_org(request.user, form.cleaned_data["to_org"], Perm.MEMBER_WRITE)
         try:
             info = actions.parse_id(form.cleaned_data["id_number"])
             current = actions.current_membership(actions.id_index(info.number))
             if current is None:
-                raise ApplicationError(_("没有找到该身份证号的有效会籍，请直接办理入会申请。"), code="not_member", details={"field": "id_number"})
+                raise ApplicationError(
+                    _("没有找到该身份证号的有效会籍，请直接办理入会申请。"),
+                    code="not_member",
+                    details={"field": "id_number"},
+                )
             t = actions.transfer_start(user=request.user, membership=current, to_org=to_org, side=TransferSide.TO,
                                        new_employer=form.employer(), note=form.cleaned_data["note"], application=application)  # fmt: skip
         except ApplicationError as e:
             add_form_error(form, e)
         else:
-            shown = t.from_org.name if access.in_scope(request.user, t.from_path) else actions.mask_org_name(t.from_org.name)
+            shown = (
+                t.from_org.name
+                if access.in_scope(request.user, t.from_path)
+                else actions.mask_org_name(t.from_org.name)
+            )
             messages.success(request, _("已向“%(org)s”发出接转请求，对方确认后完成转入。") % {"org": shown})
             return redirect("members:transfers")
     return render(request, "core/form.html", {
@@ -529,7 +604,10 @@ def _transfer_answer(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except ApplicationError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, {"accept": _("接转已完成。"), "reject": _("已拒绝接转。"), "cancel": _("已撤回接转。")}[verb])
+        messages.success(
+            request,
+            {"accept": _("接转已完成。"), "reject": _("已拒绝接转。"), "cancel": _("已撤回接转。")}[verb],
+        )
     return redirect("members:transfers")
 
 
@@ -565,7 +643,11 @@ def qr_codes(request: HttpRequest) -> HttpResponse:
     for o in page:
         o.join_url = join_url(request, o.code)
     root = selectors.top_federation(request.user.org)
-    return render(request, "members/qr_codes.html", {"page": page, "q": q, "root_url": join_url(request, root.code), "root": root})
+    return render(
+        request,
+        "members/qr_codes.html",
+        {"page": page, "q": q, "root_url": join_url(request, root.code), "root": root},
+    )
 
 
 @require_GET
@@ -583,8 +665,9 @@ def qr_png(request: HttpRequest, code: str) -> HttpResponse:
 @access.page(Perm.VIEW)
 def qr_poster(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code)
-    data = pdfs.join_poster_pdf(org_name=org.name, federation=_federation(org), url=join_url(request, org.code))
+    data = pdfs.join_poster_pdf(
+        org_name=org.name, federation=_federation(org), url=join_url(request, org.code)
+    )
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="join-{org.code}.pdf"'
     return resp
-

@@ -41,7 +41,9 @@ def _check_region(code: str) -> str:
     try:
         return ids.validate_region_code(code)
     except ValueError as e:
-        raise ApplicationError(str(getattr(e, "message", e)), code="region_code", details={"field": "region_code"}) from e
+        raise ApplicationError(
+            str(getattr(e, "message", e)), code="region_code", details={"field": "region_code"}
+        ) from e
 
 
 def _check_credit_code(code: str) -> str:
@@ -50,7 +52,9 @@ def _check_credit_code(code: str) -> str:
     try:
         return ids.validate_credit_code(code)
     except ValueError as e:
-        raise ApplicationError(str(getattr(e, "message", e)), code="credit_code", details={"field": "credit_code"}) from e
+        raise ApplicationError(
+            str(getattr(e, "message", e)), code="credit_code", details={"field": "credit_code"}
+        ) from e
 
 
 def _check_child_kind(parent: Org, kind: str) -> None:
@@ -61,18 +65,28 @@ def _check_child_kind(parent: Org, kind: str) -> None:
             code="kind_not_allowed",
         )
     if not parent.is_active:
-        raise ApplicationError(_("上级工会“%(name)s”已撤销或合并，不能在其下设立组织。") % {"name": parent.name}, code="parent_inactive")
+        raise ApplicationError(
+            _("上级工会“%(name)s”已撤销或合并，不能在其下设立组织。") % {"name": parent.name},
+            code="parent_inactive",
+        )
 
 
 def next_org_code(region_code: str) -> str:
     """A stable code: the 6-digit region code and a 4-digit sequence within it."""
-    last = Org.objects.filter(code__startswith=region_code, code__regex=r"^\d{10}$").order_by("-code").values_list("code", flat=True).first()
+    last = (
+        Org.objects.filter(code__startswith=region_code, code__regex=r"^\d{10}$")
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
     seq = int(last[6:]) + 1 if last else 1
     return f"{region_code}{seq:04d}"
 
 
 @transaction.atomic
-def org_create(*, user: Any, parent: Org | None, kind: str, name: str, region_code: str, code: str = "", **fields: Any) -> Org:
+def org_create(
+    *, user: Any, parent: Org | None, kind: str, name: str, region_code: str, code: str = "", **fields: Any
+) -> Org:
     """Create a union under `parent` (None only for a new root federation).
 
     The tree's shape follows DOMAIN.md: base unions (基层工会) have no children; a county
@@ -99,11 +113,19 @@ def org_create(*, user: Any, parent: Org | None, kind: str, name: str, region_co
             break
         except IntegrityError:
             if code:
-                raise ConflictError(_("组织代码 %(code)s 已被使用。") % {"code": code}, code="duplicate_code") from None
+                raise ConflictError(
+                    _("组织代码 %(code)s 已被使用。") % {"code": code}, code="duplicate_code"
+                ) from None
     else:  # pragma: no cover - five collisions in a row
         raise ConflictError(_("组织代码分配冲突，请重试。"), code="code_conflict")
     counters.on_org_created(org)
-    audit_record(user=user, action="org.create", obj=org, org_path=org.path, changes={"kind": kind, "parent": parent.code if parent else None})
+    audit_record(
+        user=user,
+        action="org.create",
+        obj=org,
+        org_path=org.path,
+        changes={"kind": kind, "parent": parent.code if parent else None},
+    )
     return org
 
 
@@ -120,13 +142,17 @@ def org_update(*, user: Any, org: Org, **fields: Any) -> Org:
         if not fields["name"]:
             raise ApplicationError(_("请填写工会全称。"), code="required", details={"field": "name"})
         if Org.objects.filter(name=fields["name"], status=OrgStatus.ACTIVE).exclude(pk=org.pk).exists():
-            raise ConflictError(_("已有同名工会“%(name)s”。") % {"name": fields["name"]}, code="duplicate_name")
+            raise ConflictError(
+                _("已有同名工会“%(name)s”。") % {"name": fields["name"]}, code="duplicate_name"
+            )
     editable = [k for k in fields if k in ORG_EDITABLE or k == "province_code"]
     before = snapshot(org, editable)
     for k in editable:
         setattr(org, k, fields[k])
     if org.term_start and org.term_end and org.term_end <= org.term_start:
-        raise ApplicationError(_("任期结束日期必须晚于开始日期。"), code="term_dates", details={"field": "term_end"})
+        raise ApplicationError(
+            _("任期结束日期必须晚于开始日期。"), code="term_dates", details={"field": "term_end"}
+        )
     changes = diff(org, before, editable)
     if changes:
         org.save(update_fields=[*editable, "updated_at"])
@@ -197,7 +223,8 @@ def org_dissolve(*, user: Any, org: Org, on: dt.date | None = None, reason: str 
     active_children = Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).count()
     if active_children:
         raise ApplicationError(
-            _("“%(name)s”下还有 %(n)d 个正常状态的下级工会，请先移走或撤销。") % {"name": org.name, "n": active_children},
+            _("“%(name)s”下还有 %(n)d 个正常状态的下级工会，请先移走或撤销。")
+            % {"name": org.name, "n": active_children},
             code="has_children",
         )
     for guard in END_GUARDS:
@@ -227,10 +254,13 @@ def org_merge(*, user: Any, source: Org, target: Org, on: dt.date | None = None)
     if source.pk == target.pk or target.path.startswith(source.path):
         raise ApplicationError(_("不能并入自己或自己的下级。"), code="merge_into_self")
     if not target.is_active:
-        raise ApplicationError(_("“%(name)s”已撤销或合并，不能作为合并目标。") % {"name": target.name}, code="target_inactive")
+        raise ApplicationError(
+            _("“%(name)s”已撤销或合并，不能作为合并目标。") % {"name": target.name}, code="target_inactive"
+        )
     if source.kind != target.kind and not (source.is_base and target.is_base):
         raise ApplicationError(
-            _("只能合并同类工会：%(a)s 与 %(b)s 不同类。") % {"a": source.get_kind_display(), "b": target.get_kind_display()},
+            _("只能合并同类工会：%(a)s 与 %(b)s 不同类。")
+            % {"a": source.get_kind_display(), "b": target.get_kind_display()},
             code="merge_kind",
         )
     moved = 0
@@ -260,20 +290,32 @@ def _check_union_for(employer_area: Org, union: Org | None) -> None:
     if union is None:
         return
     if not union.is_base:
-        raise ApplicationError(_("用人单位只能由基层工会或联合基层工会覆盖。"), code="union_kind", details={"field": "union"})
+        raise ApplicationError(
+            _("用人单位只能由基层工会或联合基层工会覆盖。"), code="union_kind", details={"field": "union"}
+        )
     if not union.is_active:
-        raise ApplicationError(_("“%(name)s”已撤销或合并。") % {"name": union.name}, code="union_inactive", details={"field": "union"})
+        raise ApplicationError(
+            _("“%(name)s”已撤销或合并。") % {"name": union.name},
+            code="union_inactive",
+            details={"field": "union"},
+        )
 
 
 @transaction.atomic
-def employer_create(*, user: Any, area_org: Org, name: str, region_code: str, union: Org | None = None, **fields: Any) -> Employer:
+def employer_create(
+    *, user: Any, area_org: Org, name: str, region_code: str, union: Org | None = None, **fields: Any
+) -> Employer:
     name = name.strip()
     if not name:
         raise ApplicationError(_("请填写单位名称。"), code="required", details={"field": "name"})
     region_code = _check_region(region_code)
     credit = _check_credit_code(fields.pop("credit_code", "") or "") or None
     if credit and Employer.objects.filter(credit_code=credit).exists():
-        raise ConflictError(_("统一社会信用代码 %(c)s 已登记。") % {"c": credit}, code="duplicate_credit_code", details={"field": "credit_code"})
+        raise ConflictError(
+            _("统一社会信用代码 %(c)s 已登记。") % {"c": credit},
+            code="duplicate_credit_code",
+            details={"field": "credit_code"},
+        )
     _check_union_for(area_org, union)
     values = {k: v for k, v in fields.items() if k in EMPLOYER_EDITABLE}
     employer = Employer.objects.create(
@@ -293,8 +335,15 @@ def employer_update(*, user: Any, employer: Employer, **fields: Any) -> Employer
         employer.province_code = fields["region_code"][:2]
     if "credit_code" in fields:
         fields["credit_code"] = _check_credit_code(fields["credit_code"] or "") or None
-        if fields["credit_code"] and Employer.objects.filter(credit_code=fields["credit_code"]).exclude(pk=employer.pk).exists():
-            raise ConflictError(_("统一社会信用代码 %(c)s 已登记。") % {"c": fields["credit_code"]}, code="duplicate_credit_code", details={"field": "credit_code"})
+        if (
+            fields["credit_code"]
+            and Employer.objects.filter(credit_code=fields["credit_code"]).exclude(pk=employer.pk).exists()
+        ):
+            raise ConflictError(
+                _("统一社会信用代码 %(c)s 已登记。") % {"c": fields["credit_code"]},
+                code="duplicate_credit_code",
+                details={"field": "credit_code"},
+            )
     if "name" in fields and not fields["name"].strip():
         raise ApplicationError(_("请填写单位名称。"), code="required", details={"field": "name"})
     editable = [k for k in fields if k in EMPLOYER_EDITABLE]
@@ -310,28 +359,53 @@ def employer_update(*, user: Any, employer: Employer, **fields: Any) -> Employer
     counters.on_employer_added(employer)
     if changes:
         employer.save()
-        audit_record(user=user, action="employer.update", obj=employer, org_path=employer.area_path, changes=changes)
+        audit_record(
+            user=user, action="employer.update", obj=employer, org_path=employer.area_path, changes=changes
+        )
     return employer
 
 
 @transaction.atomic
 def employer_survey_record(
-    *, user: Any, employer: Employer, surveyed_on: dt.date, operating_status: str, employees: int, members: int,
-    migrant_workers: int, migrant_members: int, address: str = "", note: str = "",
+    *,
+    user: Any,
+    employer: Employer,
+    surveyed_on: dt.date,
+    operating_status: str,
+    employees: int,
+    members: int,
+    migrant_workers: int,
+    migrant_members: int,
+    address: str = "",
+    note: str = "",
 ) -> EmployerSurvey:
     """Record a dated survey snapshot (摸底, seed 004 六个掌握); the latest one is copied onto the employer."""
-    facts = dict(employees=employees, members=members, migrant_workers=migrant_workers, migrant_members=migrant_members)
+    facts = dict(
+        employees=employees, members=members, migrant_workers=migrant_workers, migrant_members=migrant_members
+    )
     for k, v in facts.items():
         if v is None or v < 0:
             raise ApplicationError(_("人数不能为负数。"), code="negative", details={"field": k})
     if members > employees:
-        raise ApplicationError(_("会员数（%(m)d）不能大于职工数（%(e)d）。") % {"m": members, "e": employees}, code="members_gt_employees", details={"field": "members"})
+        raise ApplicationError(
+            _("会员数（%(m)d）不能大于职工数（%(e)d）。") % {"m": members, "e": employees},
+            code="members_gt_employees",
+            details={"field": "members"},
+        )
     if migrant_workers > employees:
-        raise ApplicationError(_("农民工数不能大于职工数。"), code="migrants_gt_employees", details={"field": "migrant_workers"})
+        raise ApplicationError(
+            _("农民工数不能大于职工数。"), code="migrants_gt_employees", details={"field": "migrant_workers"}
+        )
     if migrant_members > min(members, migrant_workers):
-        raise ApplicationError(_("农民工会员数不能大于会员数或农民工数。"), code="migrant_members", details={"field": "migrant_members"})
+        raise ApplicationError(
+            _("农民工会员数不能大于会员数或农民工数。"),
+            code="migrant_members",
+            details={"field": "migrant_members"},
+        )
     if surveyed_on > timezone.localdate():
-        raise ApplicationError(_("摸底日期不能晚于今天。"), code="future_date", details={"field": "surveyed_on"})
+        raise ApplicationError(
+            _("摸底日期不能晚于今天。"), code="future_date", details={"field": "surveyed_on"}
+        )
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     survey = EmployerSurvey.objects.create(
         employer=employer, surveyed_on=surveyed_on, operating_status=operating_status, address=address or employer.address,
@@ -347,5 +421,11 @@ def employer_survey_record(
             employer.address = address
         employer.save()
         counters.on_employer_added(employer)
-    audit_record(user=user, action="employer.survey", obj=employer, org_path=employer.area_path, changes={"surveyed_on": str(surveyed_on), **facts})
+    audit_record(
+        user=user,
+        action="employer.survey",
+        obj=employer,
+        org_path=employer.area_path,
+        changes={"surveyed_on": str(surveyed_on), **facts},
+    )
     return survey

@@ -1,7 +1,6 @@
 """/api/v1/orgs and /api/v1/employers: the same actions the pages call."""
 # No `from __future__ import annotations` here: django-ninja resolves parameter types at import.
 
-
 import datetime as dt
 from typing import Any
 
@@ -86,7 +85,14 @@ class ErrorOut(Schema):
     details: Any = None
 
 
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def org_out(org: Org, parent_code: str | None = None) -> dict[str, Any]:
@@ -202,7 +208,9 @@ class EmployerOut(Schema):
 
 @router.get("/employers", response=list[EmployerOut], tags=["employers"], summary="用人单位列表")
 @paginate(LimitOffsetPagination)
-def employer_list(request: HttpRequest, under: str | None = None, unionised: bool | None = None, q: str | None = None) -> Any:
+def employer_list(
+    request: HttpRequest, under: str | None = None, unionised: bool | None = None, q: str | None = None
+) -> Any:
     qs = access.scoped_employers(request.user).select_related("area_org", "union")
     if under:
         org = access.get_org(request.user, under)
@@ -214,13 +222,22 @@ def employer_list(request: HttpRequest, under: str | None = None, unionised: boo
     return qs.order_by("-employees", "id")
 
 
-@router.get("/employers/{employer_id}", response={200: EmployerOut, **ERRORS}, tags=["employers"], summary="用人单位详情")
+@router.get(
+    "/employers/{employer_id}",
+    response={200: EmployerOut, **ERRORS},
+    tags=["employers"],
+    summary="用人单位详情",
+)
 def employer_detail(request: HttpRequest, employer_id: int) -> Employer:
     return access.get_employer(request.user, employer_id)
 
 
-@router.get("/orgs/{code}/gaps", response=list[EmployerOut], tags=["employers"], summary="未建会单位（按职工数降序）")
+@router.get(
+    "/orgs/{code}/gaps", response=list[EmployerOut], tags=["employers"], summary="未建会单位（按职工数降序）"
+)
 @paginate(LimitOffsetPagination)
-def gap_list(request: HttpRequest, code: str, industry: str = "", min_employees: int | None = None, q: str = "") -> Any:
+def gap_list(
+    request: HttpRequest, code: str, industry: str = "", min_employees: int | None = None, q: str = ""
+) -> Any:
     org = access.get_org(request.user, code)
     return selectors.gap_list(org, q=q, industry=industry, min_employees=min_employees)

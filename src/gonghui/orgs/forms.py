@@ -30,7 +30,12 @@ class OrgEditForm(forms.Form):
                                    error_messages={"invalid": _("政区代码应为 6 位数字")})  # fmt: skip
     founded_on = forms.DateField(label=_("建会时间"), required=False, widget=DATE)
     approval_no = forms.CharField(label=_("批复文号"), max_length=60, required=False)
-    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False, help_text=_("具备法人资格的工会以 81 开头"))
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=_("具备法人资格的工会以 81 开头"),
+    )
     chair_name = forms.CharField(label=_("主席"), max_length=40, required=False)
     term_number = forms.IntegerField(label=_("届次"), min_value=1, required=False)
     term_start = forms.DateField(label=_("任期开始"), required=False, widget=DATE)
@@ -39,7 +44,10 @@ class OrgEditForm(forms.Form):
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
     def cleaned(self) -> dict[str, Any]:
-        return {k: ("" if v is None and isinstance(self.fields[k], forms.CharField) else v) for k, v in self.cleaned_data.items()}
+        return {
+            k: ("" if v is None and isinstance(self.fields[k], forms.CharField) else v)
+            for k, v in self.cleaned_data.items()
+        }
 
 
 class OrgCreateForm(OrgEditForm):
@@ -96,7 +104,9 @@ class EmployerForm(forms.Form):
                                   help_text=_("18 位，按 GB 32100 校验；首位可为 1–9、A、N、Y"))  # fmt: skip
     economic_type = forms.ChoiceField(label=_("经济类型"), choices=EconomicType.choices)
     industry = forms.ChoiceField(label=_("国民经济行业"), choices=Industry.choices)
-    region_code = forms.RegexField(label=_("所在政区代码"), regex=r"^\d{6}$", error_messages={"invalid": _("政区代码应为 6 位数字")})
+    region_code = forms.RegexField(
+        label=_("所在政区代码"), regex=r"^\d{6}$", error_messages={"invalid": _("政区代码应为 6 位数字")}
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     area_org = forms.ChoiceField(label=_("属地工会"), help_text=_("负责摸底的乡镇(街道)、行业或系统工会"))
     union = forms.ChoiceField(label=_("所属工会"), required=False, help_text=_("留空表示未建会"))
@@ -107,7 +117,10 @@ class EmployerForm(forms.Form):
 
         active = scope.filter(status=OrgStatus.ACTIVE)
         self.fields["area_org"].choices = _org_choices(active.exclude(kind__in=BASE_KINDS))
-        self.fields["union"].choices = [("", _("（未建会）")), *_org_choices(active.filter(kind__in=BASE_KINDS))]
+        self.fields["union"].choices = [
+            ("", _("（未建会）")),
+            *_org_choices(active.filter(kind__in=BASE_KINDS)),
+        ]
 
 
 class SurveyForm(forms.Form):

@@ -26,10 +26,15 @@ BASE_KINDS = frozenset({OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS, OrgKind.NE
 JOINT_KINDS = frozenset({OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT})
 
 # Which kinds may sit directly under which: keeps the tree shaped as DOMAIN.md describes.
-FEDERATION_KINDS = frozenset({OrgKind.PROVINCE_FEDERATION, OrgKind.CITY_FEDERATION, OrgKind.COUNTY_FEDERATION})
+FEDERATION_KINDS = frozenset(
+    {OrgKind.PROVINCE_FEDERATION, OrgKind.CITY_FEDERATION, OrgKind.COUNTY_FEDERATION}
+)
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
-    OrgKind.PROVINCE_FEDERATION: frozenset({OrgKind.CITY_FEDERATION, OrgKind.INDUSTRY_UNION, OrgKind.SYSTEM_UNION}),
-    OrgKind.CITY_FEDERATION: frozenset(OrgKind.values) - {OrgKind.PROVINCE_FEDERATION, OrgKind.CITY_FEDERATION},
+    OrgKind.PROVINCE_FEDERATION: frozenset(
+        {OrgKind.CITY_FEDERATION, OrgKind.INDUSTRY_UNION, OrgKind.SYSTEM_UNION}
+    ),
+    OrgKind.CITY_FEDERATION: frozenset(OrgKind.values)
+    - {OrgKind.PROVINCE_FEDERATION, OrgKind.CITY_FEDERATION},
     OrgKind.COUNTY_FEDERATION: frozenset(OrgKind.values) - FEDERATION_KINDS,
     OrgKind.TOWNSHIP_UNION: frozenset({OrgKind.PARK_UNION, OrgKind.INDUSTRY_UNION, *BASE_KINDS}),
     OrgKind.INDUSTRY_UNION: frozenset(BASE_KINDS),
@@ -74,7 +79,9 @@ class Org(MP_Node):
     name = models.CharField(_("工会全称"), max_length=120, db_index=True)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
     kind = models.CharField(_("类别"), max_length=24, choices=OrgKind.choices, db_index=True)
-    org_form = models.CharField(_("组织形式"), max_length=24, choices=OrgForm.choices, default=OrgForm.COMMITTEE)
+    org_form = models.CharField(
+        _("组织形式"), max_length=24, choices=OrgForm.choices, default=OrgForm.COMMITTEE
+    )
     joint_scope = models.CharField(_("联合范围"), max_length=24, choices=JointScope.choices, blank=True)
     region_code = models.CharField(_("所在政区"), max_length=6, help_text=_("GB/T 2260 行政区划代码"))
     # Citus-ready: large tables are distributed by province; orgs carry it for co-location.
@@ -170,18 +177,29 @@ class Employer(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=120, db_index=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
-    economic_type = models.CharField(_("经济类型"), max_length=16, choices=EconomicType.choices, default=EconomicType.PRIVATE)
+    economic_type = models.CharField(
+        _("经济类型"), max_length=16, choices=EconomicType.choices, default=EconomicType.PRIVATE
+    )
     industry = models.CharField(_("国民经济行业"), max_length=1, choices=Industry.choices, default="C")
     region_code = models.CharField(_("所在政区"), max_length=6)
     province_code = models.CharField(_("省级代码"), max_length=2)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    area_org = models.ForeignKey(Org, verbose_name=_("属地工会"), on_delete=models.PROTECT, related_name="area_employers")
+    area_org = models.ForeignKey(
+        Org, verbose_name=_("属地工会"), on_delete=models.PROTECT, related_name="area_employers"
+    )
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
     union = models.ForeignKey(
-        Org, verbose_name=_("所属工会"), null=True, blank=True, on_delete=models.SET_NULL, related_name="employers"
+        Org,
+        verbose_name=_("所属工会"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employers",
     )
     # six facts of the latest survey (六个掌握)
-    operating_status = models.CharField(_("经营状况"), max_length=16, choices=OperatingStatus.choices, default=OperatingStatus.NORMAL)
+    operating_status = models.CharField(
+        _("经营状况"), max_length=16, choices=OperatingStatus.choices, default=OperatingStatus.NORMAL
+    )
     employees = models.PositiveIntegerField(_("职工数"), default=0)
     members = models.PositiveIntegerField(_("会员数"), default=0)
     migrant_workers = models.PositiveIntegerField(_("农民工数"), default=0)
@@ -219,7 +237,9 @@ class EmployerSurvey(models.Model):
     migrant_workers = models.PositiveIntegerField(_("农民工数"))
     migrant_members = models.PositiveIntegerField(_("农民工会员数"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    surveyed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    surveyed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -65,7 +65,9 @@ def subtree_stats(org: Org) -> dict[str, Any]:
     }
 
 
-def gap_list(org: Org, *, q: str = "", industry: str = "", min_employees: int | None = None, region_org: str = "") -> QuerySet[Employer]:
+def gap_list(
+    org: Org, *, q: str = "", industry: str = "", min_employees: int | None = None, region_org: str = ""
+) -> QuerySet[Employer]:
     """Employers in scope without a union, largest first (摸底 gap list)."""
     qs = Employer.objects.filter(area_path__startswith=org.path, union__isnull=True).exclude(
         operating_status__in=["closed", "deregistered"]

@@ -23,7 +23,9 @@ from gonghui.orgs import actions, forms, selectors
 from gonghui.orgs.models import Industry, Org, OrgKind, OrgStatus
 
 
-def _form_page(request: HttpRequest, form: Any, *, title: str, org: Org | None = None, **extra: Any) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: Any, *, title: str, org: Org | None = None, **extra: Any
+) -> HttpResponse:
     crumbs = [{"url": reverse("orgs:tree"), "label": _("组织架构")}]
     if org is not None:
         crumbs.append({"url": reverse("orgs:detail", args=[org.code]), "label": org.name})
@@ -37,7 +39,11 @@ def _form_page(request: HttpRequest, form: Any, *, title: str, org: Org | None =
 @access.page(Perm.VIEW)
 def tree(request: HttpRequest) -> HttpResponse:
     root = request.user.org
-    return render(request, "orgs/tree.html", {"root": root, "children": selectors.children_with_figures(root), "kinds": OrgKind.choices})
+    return render(
+        request,
+        "orgs/tree.html",
+        {"root": root, "children": selectors.children_with_figures(root), "kinds": OrgKind.choices},
+    )
 
 
 @require_GET
@@ -127,7 +133,9 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as e:
             add_form_error(form, e)
         else:
-            messages.success(request, _("已将“%(name)s”移至“%(to)s”之下。") % {"name": org.name, "to": new_parent.name})
+            messages.success(
+                request, _("已将“%(name)s”移至“%(to)s”之下。") % {"name": org.name, "to": new_parent.name}
+            )
             return redirect("orgs:detail", org.code)
     return _form_page(request, form, title=_("移动：%(name)s") % {"name": org.name}, org=org, submit=_("移动"),
                       cancel_url=reverse("orgs:detail", args=[org.code]))  # fmt: skip
@@ -140,7 +148,12 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.DissolveForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.org_dissolve(user=request.user, org=org, on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"])
+            actions.org_dissolve(
+                user=request.user,
+                org=org,
+                on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
         except ApplicationError as e:
             add_form_error(form, e)
         else:
@@ -154,7 +167,12 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
 @access.page(Perm.ORG_RESTRUCTURE)
 def merge(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code, Perm.ORG_RESTRUCTURE)
-    form = forms.MergeForm(request.POST or None, org=org, scope=access.scoped_orgs(request.user), initial={"ended_on": timezone.localdate()})
+    form = forms.MergeForm(
+        request.POST or None,
+        org=org,
+        scope=access.scoped_orgs(request.user),
+        initial={"ended_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         target = access.get_org(request.user, form.cleaned_data["target"], Perm.ORG_RESTRUCTURE)
         try:
@@ -193,7 +211,19 @@ def _employer_filters(request: HttpRequest) -> tuple[Any, dict[str, str]]:
 def employers(request: HttpRequest) -> HttpResponse:
     qs, f = _employer_filters(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    areas = access.scoped_orgs(request.user).filter(kind__in=[OrgKind.TOWNSHIP_UNION, OrgKind.SYSTEM_UNION, OrgKind.INDUSTRY_UNION, OrgKind.PARK_UNION], status=OrgStatus.ACTIVE).order_by("path")
+    areas = (
+        access.scoped_orgs(request.user)
+        .filter(
+            kind__in=[
+                OrgKind.TOWNSHIP_UNION,
+                OrgKind.SYSTEM_UNION,
+                OrgKind.INDUSTRY_UNION,
+                OrgKind.PARK_UNION,
+            ],
+            status=OrgStatus.ACTIVE,
+        )
+        .order_by("path")
+    )
     ctx = {"page": page, "f": f, "industries": Industry.choices, "areas": areas}
     if request.htmx:
         return render(request, "orgs/employers.html#rows", ctx)
@@ -204,14 +234,20 @@ def employers(request: HttpRequest) -> HttpResponse:
 @access.page(Perm.VIEW)
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = access.get_employer(request.user, pk)
-    return render(request, "orgs/employer_detail.html", {"e": employer, "surveys": employer.surveys.select_related("surveyed_by")[:50]})
+    return render(
+        request,
+        "orgs/employer_detail.html",
+        {"e": employer, "surveys": employer.surveys.select_related("surveyed_by")[:50]},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @access.page(Perm.EMPLOYER_WRITE)
 def employer_create(request: HttpRequest) -> HttpResponse:
     scope = access.scoped_orgs(request.user)
-    form = forms.EmployerForm(request.POST or None, scope=scope, initial={"region_code": request.user.org.region_code})
+    form = forms.EmployerForm(
+        request.POST or None, scope=scope, initial={"region_code": request.user.org.region_code}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data.copy()
         area = access.get_org(request.user, data.pop("area_org"), Perm.EMPLOYER_WRITE)
@@ -232,7 +268,10 @@ def employer_create(request: HttpRequest) -> HttpResponse:
 @access.page(Perm.EMPLOYER_WRITE)
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = access.get_employer(request.user, pk, Perm.EMPLOYER_WRITE)
-    initial = {f: getattr(employer, f) for f in ("name", "credit_code", "economic_type", "industry", "region_code", "address")}
+    initial = {
+        f: getattr(employer, f)
+        for f in ("name", "credit_code", "economic_type", "industry", "region_code", "address")
+    }
     initial.update(area_org=employer.area_org.code, union=employer.union.code if employer.union else "")
     form = forms.EmployerForm(request.POST or None, scope=access.scoped_orgs(request.user), initial=initial)
     form.fields["area_org"].disabled = True
@@ -257,7 +296,10 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.page(Perm.EMPLOYER_WRITE)
 def employer_survey(request: HttpRequest, pk: int) -> HttpResponse:
     employer = access.get_employer(request.user, pk, Perm.EMPLOYER_WRITE)
-    initial = {f: getattr(employer, f) for f in ("address", "operating_status", "employees", "members", "migrant_workers", "migrant_members")}
+    initial = {
+        f: getattr(employer, f)
+        for f in ("address", "operating_status", "employees", "members", "migrant_workers", "migrant_members")
+    }
     initial["surveyed_on"] = timezone.localdate()
     form = forms.SurveyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -311,7 +353,17 @@ def gaps_export(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code, Perm.EXPORT)
     gaps = selectors.gap_list(org, **_gap_filters(request))
     audit_record(user=request.user, action="export.gaps", obj=org, org_path=org.path)
-    headers = [_("单位名称"), _("统一社会信用代码"), _("属地工会"), _("行业"), _("经济类型"), _("地址"), _("职工数"), _("农民工数"), _("摸底日期")]
+    headers = [
+        _("单位名称"),
+        _("统一社会信用代码"),
+        _("属地工会"),
+        _("行业"),
+        _("经济类型"),
+        _("地址"),
+        _("职工数"),
+        _("农民工数"),
+        _("摸底日期"),
+    ]
     rows = (
         [e.name, e.credit_code or "", e.area_org.name, e.get_industry_display(), e.get_economic_type_display(), e.address,
          e.employees, e.migrant_workers, e.surveyed_on]

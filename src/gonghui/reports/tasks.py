@@ -24,7 +24,11 @@ def schedule_daily() -> dt.datetime | None:
         return None
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(task_path=daily_snapshot.module_path, status="READY").order_by("run_after").first()
+    waiting = (
+        DBTaskResult.objects.filter(task_path=daily_snapshot.module_path, status="READY")
+        .order_by("run_after")
+        .first()
+    )
     if waiting is not None:
         return timezone.localtime(waiting.run_after)
     when = next_run()

@@ -22,4 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  演示账号 Demo accounts — 密码 password: {settings.GONGHUI_DEMO_PASSWORD}")
         for name in names:
             if u := users.get(name):
-                self.stdout.write(f"    {u.username:<18} {u.get_role_display():<8} {u.org.name if u.org else ''}")
+                self.stdout.write(
+                    f"    {u.username:<18} {u.get_role_display():<8} {u.org.name if u.org else ''}"
+                )

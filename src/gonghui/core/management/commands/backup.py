@@ -13,12 +13,23 @@ from django.db import connection
 def pg_env_args() -> tuple[dict[str, str], list[str]]:
     s = connection.settings_dict
     env = {"PGPASSWORD": s.get("PASSWORD") or ""}
-    args = ["-h", s.get("HOST") or "127.0.0.1", "-p", str(s.get("PORT") or 5432), "-U", s.get("USER") or "postgres", "-d", s["NAME"]]
+    args = [
+        "-h",
+        s.get("HOST") or "127.0.0.1",
+        "-p",
+        str(s.get("PORT") or 5432),
+        "-U",
+        s.get("USER") or "postgres",
+        "-d",
+        s["NAME"],
+    ]
     return env, args
 
 
 class Command(BaseCommand):
-    help = "备份数据库到文件。Back up the database: gonghui backup FILE (SQLite online backup, or pg_dump -Fc)."
+    help = (
+        "备份数据库到文件。Back up the database: gonghui backup FILE (SQLite online backup, or pg_dump -Fc)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -37,9 +48,18 @@ class Command(BaseCommand):
             if not shutil.which("pg_dump"):
                 raise CommandError("找不到 pg_dump。pg_dump not found: install postgresql-client.")
             env, conn = pg_env_args()
-            res = subprocess.run(["pg_dump", "-Fc", "-f", str(target), *conn], env={**env, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+            res = subprocess.run(
+                ["pg_dump", "-Fc", "-f", str(target), *conn],
+                env={**env, "PATH": "/usr/bin:/bin"},
+                capture_output=True,
+                text=True,
+            )
             if res.returncode:
-                raise CommandError(f"pg_dump 失败：{res.stderr.strip().splitlines()[-1] if res.stderr else res.returncode}")
+                raise CommandError(
+                    f"pg_dump 失败：{res.stderr.strip().splitlines()[-1] if res.stderr else res.returncode}"
+                )
         else:
             raise CommandError(f"不支持的数据库：{connection.vendor}")
-        self.stdout.write(f"已备份到 {target}。个人信息密钥（pii.key 或 GONGHUI_PII_KEY）不在备份中，请另行妥善保管。")
+        self.stdout.write(
+            f"已备份到 {target}。个人信息密钥（pii.key 或 GONGHUI_PII_KEY）不在备份中，请另行妥善保管。"
+        )

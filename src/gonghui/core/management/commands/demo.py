@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["county", "province"], default="county")
         parser.add_argument("--seed", type=int, default=2017, help="随机种子，相同种子生成相同数据")
-        parser.add_argument("--if-empty", action="store_true", help="数据库已有组织时什么也不做（make run 用）")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库已有组织时什么也不做（make run 用）"
+        )
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--orgs", type=int, default=500_000, help="--scale province: 工会组织数")
         parser.add_argument("--members", type=int, default=10_000_000, help="--scale province: 会员数")
@@ -26,13 +28,20 @@ class Command(BaseCommand):
             if opts["if_empty"]:
                 self.stdout.write("演示数据已存在，跳过。Demo data already loaded.")
                 return
-            raise CommandError("数据库中已有组织数据，演示数据只能载入空数据库。The database already holds orgs.")
+            raise CommandError(
+                "数据库中已有组织数据，演示数据只能载入空数据库。The database already holds orgs."
+            )
         if opts["scale"] == "province":
             from gonghui.demo.province import load_province
 
-            result = load_province(seed=opts["seed"], orgs=opts["orgs"], members=opts["members"], log=self.stderr.write)
-            self.stdout.write(json.dumps(result, ensure_ascii=False) if opts["json"] else
-                              f"已载入省级规模演示数据：组织 {result['orgs']} 个，会员 {result['members']} 人，用时 {result['seconds']} 秒。")
+            result = load_province(
+                seed=opts["seed"], orgs=opts["orgs"], members=opts["members"], log=self.stderr.write
+            )
+            self.stdout.write(
+                json.dumps(result, ensure_ascii=False)
+                if opts["json"]
+                else f"已载入省级规模演示数据：组织 {result['orgs']} 个，会员 {result['members']} 人，用时 {result['seconds']} 秒。"
+            )
             return
         from gonghui.demo.county import load_county
         from gonghui.demo.members import load_members

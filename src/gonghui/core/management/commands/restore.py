@@ -13,7 +13,9 @@ from gonghui.core.management.commands.backup import pg_env_args
 
 
 class Command(BaseCommand):
-    help = "从备份文件恢复数据库（会覆盖现有数据）。Restore: gonghui restore FILE --yes (stop the server first)."
+    help = (
+        "从备份文件恢复数据库（会覆盖现有数据）。Restore: gonghui restore FILE --yes (stop the server first)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -45,7 +47,9 @@ class Command(BaseCommand):
             res = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", *conn, str(source)],
                                  env={**env, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)  # fmt: skip
             if res.returncode:
-                raise CommandError(f"pg_restore 失败：{res.stderr.strip().splitlines()[-1] if res.stderr else res.returncode}")
+                raise CommandError(
+                    f"pg_restore 失败：{res.stderr.strip().splitlines()[-1] if res.stderr else res.returncode}"
+                )
         else:
             raise CommandError(f"不支持的数据库：{connection.vendor}")
         from django.core.management import call_command
@@ -55,4 +59,6 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)  # a backup from an older version catches up
 
         diffs = verify()
-        self.stdout.write(f"已从 {source} 恢复。统计计数核对：{'一致' if not diffs else f'{len(diffs)} 处不一致，请运行 gonghui stats --rebuild'}。")
+        self.stdout.write(
+            f"已从 {source} 恢复。统计计数核对：{'一致' if not diffs else f'{len(diffs)} 处不一致，请运行 gonghui stats --rebuild'}。"
+        )

@@ -29,9 +29,16 @@ class Command(BaseCommand):
         if not opts["all"]:
             qs = qs.filter(status=OrgStatus.ACTIVE)
         rows = list(qs.order_by("path").values("code", "name", "kind", "path"))
-        parents = dict(Org.objects.filter(path__in={r["path"][: -Org.steplen] for r in rows}).values_list("path", "code"))
+        parents = dict(
+            Org.objects.filter(path__in={r["path"][: -Org.steplen] for r in rows}).values_list("path", "code")
+        )
         out = [
-            {"code": r["code"], "name": r["name"], "kind": r["kind"], "parent_code": parents.get(r["path"][: -Org.steplen])}
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "kind": r["kind"],
+                "parent_code": parents.get(r["path"][: -Org.steplen]),
+            }
             for r in rows
         ]
         if opts["json"]:

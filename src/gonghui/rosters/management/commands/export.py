@@ -37,7 +37,11 @@ class Command(BaseCommand):
         from gonghui.orgs.models import Org
         from gonghui.rosters import exports
 
-        org = Org.objects.filter(code=opts["org"]).first() if opts["org"] else Org.objects.get_root_nodes().first()
+        org = (
+            Org.objects.filter(code=opts["org"]).first()
+            if opts["org"]
+            else Org.objects.get_root_nodes().first()
+        )
         if org is None:
             raise CommandError(
                 f"组织代码不存在：{opts['org']} (unknown org code)"
