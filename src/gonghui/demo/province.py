@@ -68,9 +68,9 @@ def _drop_indexes(tables: Sequence[str]) -> list[str]:
     with connection.cursor() as cur:
         marks = ", ".join(["%s"] * len(tables))
         cur.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",  # noqa: S608
             list(tables),
-        )  # noqa: S608
+        )
         found = cur.fetchall()
         for name, _sql in found:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
