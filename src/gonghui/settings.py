@@ -23,6 +23,10 @@ BASE_DIR = Path(__file__).resolve().parent
 if "GONGHUI_DATA_DIR" not in os.environ and "pytest" in sys.modules:
     # A test run never touches the real var/: keys, uploads and SQLite files go to a temp folder.
     os.environ["GONGHUI_DATA_DIR"] = tempfile.mkdtemp(prefix="gonghui-test-")
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, os.environ["GONGHUI_DATA_DIR"], ignore_errors=True)  # the run that made it removes it
 DATA_DIR = Path(os.environ.get("GONGHUI_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
