@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from gonghui.core.sheets import safe_cell
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import subtree_stats
-from gonghui.reports.selectors import children_figures, new_employment_groups, statistical_year
+from gonghui.reports.periods import statistical_year
+from gonghui.reports.selectors import children_figures, new_employment_groups
 
 
 def _pct(v: float | None) -> str:

@@ -15,19 +15,7 @@ from gonghui.orgs.models import Org, OrgStatus
 from gonghui.orgs.selectors import rate, subtree_stats
 from gonghui.reports import snapshots
 from gonghui.reports.models import FIELDS, OrgCounter
-
-
-def statistical_year(on: dt.date) -> tuple[dt.date, dt.date]:
-    """The ACFTU's statistical year holding `on`: 1 October – 30 September (DOMAIN.md)."""
-    start_year = on.year if on.month >= 10 else on.year - 1
-    return dt.date(start_year, 10, 1), dt.date(start_year + 1, 9, 30)
-
-
-def same_day_last_year(on: dt.date) -> dt.date:
-    try:
-        return on.replace(year=on.year - 1)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - 1, day=28)
+from gonghui.reports.periods import same_day_last_year, statistical_year, statistical_year_eve
 
 
 def children_figures(org: Org) -> list[dict[str, Any]]:
@@ -60,7 +48,7 @@ def members_at(org: Org, on: dt.date) -> dict[str, int]:
 
 
 def members_by_year(
-    org: Org, *, first_year: int = 2005, today: dt.date | None = None
+    org: Org, *, first_year: int = snapshots.FIRST_YEAR, today: dt.date | None = None
 ) -> list[dict[str, int]]:
     """Members at each year's end (and today for the current year): joins minus ends, cumulative.
     Two grouped queries over the subtree, whatever its size in years."""
@@ -124,7 +112,7 @@ def dashboard(org: Org, *, today: dt.date | None = None) -> dict[str, Any]:
     ref = snap.on if snap is not None else today
     year_start, _year_end = statistical_year(ref)
     last_year = same_day_last_year(ref)
-    eve = year_start - dt.timedelta(days=1)
+    eve = statistical_year_eve(ref)
     if snap is not None:
         kept = snapshots.at(org, snapshots.dates_for(ref))
 

@@ -31,6 +31,8 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from gonghui.orgs.models import Org, OrgStatus
+from gonghui.reports.counters import ancestors_and_self
+from gonghui.reports.periods import same_day_last_year, statistical_year_eve
 
 FIRST_YEAR = 2005
 STEP = Org.steplen
@@ -38,19 +40,6 @@ STEP = Org.steplen
 
 def live_limit() -> int:
     return int(getattr(settings, "GONGHUI_DASHBOARD_LIVE_LIMIT", 200_000))
-
-
-def statistical_year_eve(on: dt.date) -> dt.date:
-    """The day before the statistical year holding `on` starts (1 October)."""
-    start_year = on.year if on.month >= 10 else on.year - 1
-    return dt.date(start_year, 9, 30)
-
-
-def same_day_last_year(on: dt.date) -> dt.date:
-    try:
-        return on.replace(year=on.year - 1)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - 1, day=28)
 
 
 def dates_for(on: dt.date) -> list[dt.date]:
@@ -67,8 +56,8 @@ def _parents() -> dict[str, int]:
 def _rolled_up(rows: Iterable[tuple[str, dict[str, int]]], parents: dict[str, int]) -> dict[str, Tally[str]]:
     out: dict[str, Tally[str]] = {p: Tally() for p in parents}
     for path, figs in rows:
-        for i in range(STEP, len(path) + 1, STEP):
-            t = out.get(path[:i])
+        for anc in ancestors_and_self(path):
+            t = out.get(anc)
             if t is not None:
                 t.update(figs)
     return out
