@@ -62,7 +62,11 @@ class Gender(models.TextChoices):
 class Person(models.Model):
     """A worker, once in the whole system: the ID number (its blind index) is the key."""
 
-    name = models.CharField(_("姓名"), max_length=40, db_index=True)
+    # No index on name, employer_name, province_code or new_employment_group: names are searched
+    # with "contains" (LIKE '%…%'), which no B-tree serves; province_code is the distribution key
+    # (Citus), not a filter; the group is filtered together with the membership's path. Each of
+    # them cost every registration and a roster import a B-tree insert (docs/decisions.md).
+    name = models.CharField(_("姓名"), max_length=40)
     id_cipher = models.CharField(max_length=CIPHER_MAX, editable=False)
     id_index = models.CharField(max_length=INDEX_LEN, unique=True, editable=False)
     id_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)
@@ -71,7 +75,7 @@ class Person(models.Model):
     birthplace_code = models.CharField(
         _("籍贯地址码"), max_length=6, help_text=_("身份证号前 6 位，任何年代的行政区划代码")
     )
-    province_code = models.CharField(_("省级代码"), max_length=2, db_index=True)
+    province_code = models.CharField(_("省级代码"), max_length=2)
     ethnicity = models.CharField(_("民族"), max_length=24, blank=True)
     phone_cipher = models.CharField(max_length=CIPHER_MAX, blank=True, editable=False)
     phone_index = models.CharField(max_length=INDEX_LEN, blank=True, db_index=True, editable=False)
@@ -83,7 +87,7 @@ class Person(models.Model):
         _("农民工"), default=False, help_text=_("默认按农业户口判断，可人工更正")
     )
     employment_status = models.CharField(_("就业状况"), max_length=24, blank=True)
-    new_employment_group = models.CharField(_("新就业形态群体"), max_length=24, blank=True, db_index=True)
+    new_employment_group = models.CharField(_("新就业形态群体"), max_length=24, blank=True)
     job = models.CharField(_("工种/岗位"), max_length=60, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=24, blank=True)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
@@ -95,7 +99,7 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="persons",
     )
-    employer_name = models.CharField(_("工作单位名称"), max_length=120, blank=True, db_index=True)
+    employer_name = models.CharField(_("工作单位名称"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,8 +164,9 @@ class Membership(models.Model):
     """A person's membership of one base union (基层工会). Ended memberships stay as history."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    # no index of its own: the unique (org, member_no) index leads with org_id and serves its lookups
     org = models.ForeignKey(
-        Org, verbose_name=_("基层工会"), on_delete=models.PROTECT, related_name="memberships"
+        Org, verbose_name=_("基层工会"), on_delete=models.PROTECT, related_name="memberships", db_index=False
     )
     org_path = models.CharField(max_length=255, editable=False)
     province_code = models.CharField(max_length=2)
