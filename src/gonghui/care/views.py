@@ -34,6 +34,7 @@ from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
+from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
 from gonghui.members.models import CURRENT_STATUSES
 from gonghui.orgs.models import Org
@@ -82,7 +83,7 @@ def _files_crumb() -> tuple[str, str]:
 @require_GET
 @access.page(Perm.VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    org: Org = request.user.org
+    org: Org = access.acting_org(request)
     year = year_of(request)
     figures = selectors.year_figures(org, year)
     prefix = org.path
@@ -114,7 +115,7 @@ def _file_queryset(request: HttpRequest, f: selectors.FileFilters) -> Any:
 
 @require_GET
 @access.page(Perm.CARE_FILES)
-def file_list(request: HttpRequest) -> HttpResponse:
+def file_list(request: HtmxHttpRequest) -> HttpResponse:
     f = _file_filters(request)
     page = Paginator(_file_queryset(request, f), 50).get_page(request.GET.get("page"))
     actions.files_listed(
@@ -144,7 +145,9 @@ def file_export(request: HttpRequest) -> HttpResponse:
          x.get_status_display()]
         for x in qs
     )  # fmt: skip
-    return xlsx_response(f"困难职工档案_{request.user.org.code}.xlsx", _("困难职工档案"), headers, rows)
+    return xlsx_response(
+        f"困难职工档案_{access.acting_org(request).code}.xlsx", _("困难职工档案"), headers, rows
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -361,7 +364,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_new(request: HttpRequest) -> HttpResponse:
     scope_orgs = access.scoped_orgs(request.user)
     initial = {
-        "org": request.user.org.code,
+        "org": access.acting_org(request).code,
         "type": request.GET.get("type", AidType.SCHOOLING),
         "source": FundSource.OWN,
     }

@@ -62,7 +62,9 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @access.page(Perm.MEMBER_WRITE)
 def course_new(request: HttpRequest) -> HttpResponse:
     form = forms.CourseForm(
-        request.POST or None, scope=access.scoped_orgs(request.user), initial={"org": request.user.org.code}
+        request.POST or None,
+        scope=access.scoped_orgs(request.user),
+        initial={"org": access.acting_org(request).code},
     )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)

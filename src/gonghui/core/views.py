@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from gonghui.campaigns.selectors import behind_for
     from gonghui.reports.views import _dashboard_context
 
-    ctx = _dashboard_context(request.user.org, request.user)
+    ctx = _dashboard_context(access.acting_org(request), request.user)
     ctx["campaign_behind"] = behind_for(
         request.user
     )  # units behind time progress (集中行动), empty: nothing shown

@@ -126,7 +126,10 @@ def _rules_help() -> list[str]:
 @access.page(Perm.ORG_MANAGE)
 def formation_new(request: HttpRequest) -> HttpResponse:
     parents = access.scoped_orgs(request.user).filter(status=OrgStatus.ACTIVE).exclude(kind__in=BASE_KINDS)
-    initial = {"region_code": request.user.org.region_code, "parent": request.GET.get("parent", "")}
+    initial: dict[str, Any] = {
+        "region_code": access.acting_org(request).region_code,
+        "parent": request.GET.get("parent", ""),
+    }
     if request.GET.get("employer", "").isdigit():
         initial["employers"] = [request.GET["employer"]]
     form = forms.FormationCreateForm(

@@ -64,7 +64,7 @@ def terms(request: HttpRequest) -> HttpResponse:
 @access.page(Perm.ORG_MANAGE)
 def terms_notify(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Perm.ORG_MANAGE, path=access.scope_path(request.user))
-    n = notify.terms_notify(under=request.user.org)
+    n = notify.terms_notify(under=access.acting_org(request))
     messages.success(request, _("已向负责账号发送 %(n)d 条提醒（同一事项不重复提醒）。") % {"n": n})
     return redirect("elections:terms")
 

@@ -476,7 +476,7 @@ def transfer_start(request: HttpRequest, payload: TransferIn) -> Any:
 
 def _any_base_org(request: HttpRequest, code: str) -> Any:
     """A receiving union for a transfer out: any active base union of the user's federation."""
-    root = selectors.top_federation(request.user.org)
+    root = selectors.top_federation(access.acting_org(request))
     org = selectors.base_unions(root).filter(code=code).first()
     if org is None:
         raise ApplicationError(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gonghui.core import ids
 from gonghui.core.errors import ApplicationError
+from gonghui.core.http import HtmxHttpRequest
 from gonghui.members import actions, forms, ratelimit, selectors, sms
 from gonghui.members.models import Application, ApplicationStatus, Card, CardStatus, Channel
 from gonghui.orgs.models import Org, OrgStatus
@@ -101,7 +102,7 @@ def _sms_required() -> bool:
 
 @require_http_methods(["GET", "POST"])
 @public_page
-def join(request: HttpRequest, code: str) -> HttpResponse:
+def join(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """A union's join page. For a federation or township code: choose the joint or new-employment
     union by where you live or work."""
     if not ratelimit.hit(request, "join_view"):
@@ -150,7 +151,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "members/join.html", ctx)
 
 
-def _choose(request: HttpRequest, org: Org, root: Org) -> HttpResponse:
+def _choose(request: HtmxHttpRequest, org: Org, root: Org) -> HttpResponse:
     areas = list(selectors.join_areas(root))
     area_code = request.GET.get("area", "") or (org.code if org.kind == "township_union" else "")
     area = next((a for a in areas if a.code == area_code), None)

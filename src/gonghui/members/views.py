@@ -17,6 +17,7 @@ from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
+from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
 from gonghui.members import actions, cards, codes, exports, forms, pdfs, scope, selectors
 from gonghui.members.codes import Table
@@ -81,7 +82,7 @@ def _member_queryset(request: HttpRequest, f: selectors.MemberFilters) -> QueryS
 
 @require_GET
 @access.page(Perm.VIEW)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: HtmxHttpRequest) -> HttpResponse:
     """Search in scope: name, number, employer, flags; an ID number or phone exactly (blind index)."""
     f = _member_filters(request)
     qs = _member_queryset(request, f)
@@ -117,7 +118,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
             changes={"purpose": "export"},
         )
     return xlsx_response(
-        f"会员名册_{request.user.org.code}.xlsx",
+        f"会员名册_{access.acting_org(request).code}.xlsx",
         _("会员名册"),
         exports.HEADERS,
         exports.member_rows(qs, reveal=reveal),
@@ -247,7 +248,7 @@ def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.VIEW)
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: HtmxHttpRequest) -> HttpResponse:
     status = request.GET.get("status", ApplicationStatus.PENDING)
     qs = scope.scoped_applications(request.user).select_related("org")
     if status in ApplicationStatus.values:
@@ -415,7 +416,7 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.VIEW)
-def card_list(request: HttpRequest) -> HttpResponse:
+def card_list(request: HtmxHttpRequest) -> HttpResponse:
     """Members without a valid card (发证关), and the batches issued."""
     orgs = _base_orgs(request.user)
     org_code = request.GET.get("org", "").strip()
@@ -514,7 +515,7 @@ def card_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.VIEW)
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
     status = request.GET.get("status", TransferStatus.PENDING)
     qs = scope.scoped_transfers(request.user).select_related("person", "from_org", "to_org")
     if status in TransferStatus.values:
@@ -642,7 +643,7 @@ def qr_codes(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, _per_page(request)).get_page(request.GET.get("page"))
     for o in page:
         o.join_url = join_url(request, o.code)
-    root = selectors.top_federation(request.user.org)
+    root = selectors.top_federation(access.acting_org(request))
     return render(
         request,
         "members/qr_codes.html",

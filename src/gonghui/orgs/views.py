@@ -18,6 +18,7 @@ from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
+from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
 from gonghui.orgs import actions, forms, selectors
 from gonghui.orgs.models import Industry, Org, OrgKind, OrgStatus
@@ -38,7 +39,7 @@ def _form_page(
 @require_GET
 @access.page(Perm.VIEW)
 def tree(request: HttpRequest) -> HttpResponse:
-    root = request.user.org
+    root = access.acting_org(request)
     return render(
         request,
         "orgs/tree.html",
@@ -79,7 +80,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": selectors.children_with_figures(org),
         "stats": selectors.subtree_stats(org),
         "employers": employers,
-        "is_scope_root": org.pk == request.user.org_id,
+        "is_scope_root": org.pk == access.acting_user(request).org_id,
         "can_add_child": bool(org.is_active and not org.is_base),
     }
     return render(request, "orgs/detail.html", ctx)
@@ -208,7 +209,7 @@ def _employer_filters(request: HttpRequest) -> tuple[Any, dict[str, str]]:
 
 @require_GET
 @access.page(Perm.VIEW)
-def employers(request: HttpRequest) -> HttpResponse:
+def employers(request: HtmxHttpRequest) -> HttpResponse:
     qs, f = _employer_filters(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     areas = (
@@ -246,7 +247,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def employer_create(request: HttpRequest) -> HttpResponse:
     scope = access.scoped_orgs(request.user)
     form = forms.EmployerForm(
-        request.POST or None, scope=scope, initial={"region_code": request.user.org.region_code}
+        request.POST or None, scope=scope, initial={"region_code": access.acting_org(request).region_code}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data.copy()
