@@ -20,9 +20,12 @@ it) the built-in defaults answer, so nothing breaks.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Table:
@@ -273,8 +276,12 @@ def items(table: str) -> list[tuple[str, str, str]]:
     return _load(table)[1]
 
 
-def choices(table: str, *, parent: str | None = None, blank: str | None = None) -> list[tuple[str, str]]:
-    out = [(c, label) for c, label, p in items(table) if parent is None or p in ("", parent)]
+def choices(
+    table: str, *, parent: str | None = None, blank: StrOrPromise | None = None
+) -> list[tuple[str, StrOrPromise]]:
+    out: list[tuple[str, StrOrPromise]] = [
+        (c, label) for c, label, p in items(table) if parent is None or p in ("", parent)
+    ]
     return [("", blank), *out] if blank is not None else out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -53,15 +53,27 @@ class PersonFieldsForm(forms.Form):
     def __init__(self, *args: Any, employers: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         blank = "—"
-        self.fields["ethnicity"].choices = codes.choices(Table.ETHNICITY, blank=blank)
-        self.fields["education"].choices = codes.choices(Table.EDUCATION, blank=blank)
-        self.fields["political_status"].choices = codes.choices(Table.POLITICAL, blank=blank)
-        self.fields["hukou_type"].choices = codes.choices(Table.HUKOU, blank=blank)
-        self.fields["employment_status"].choices = codes.choices(Table.EMPLOYMENT, blank=blank)
-        self.fields["new_employment_group"].choices = codes.choices(Table.NEW_EMPLOYMENT, blank=_("（无）"))
-        self.fields["skill_level"].choices = codes.choices(Table.SKILL, blank=_("（无）"))
+        cast(forms.ChoiceField, self.fields["ethnicity"]).choices = codes.choices(
+            Table.ETHNICITY, blank=blank
+        )
+        cast(forms.ChoiceField, self.fields["education"]).choices = codes.choices(
+            Table.EDUCATION, blank=blank
+        )
+        cast(forms.ChoiceField, self.fields["political_status"]).choices = codes.choices(
+            Table.POLITICAL, blank=blank
+        )
+        cast(forms.ChoiceField, self.fields["hukou_type"]).choices = codes.choices(Table.HUKOU, blank=blank)
+        cast(forms.ChoiceField, self.fields["employment_status"]).choices = codes.choices(
+            Table.EMPLOYMENT, blank=blank
+        )
+        cast(forms.ChoiceField, self.fields["new_employment_group"]).choices = codes.choices(
+            Table.NEW_EMPLOYMENT, blank=_("（无）")
+        )
+        cast(forms.ChoiceField, self.fields["skill_level"]).choices = codes.choices(
+            Table.SKILL, blank=_("（无）")
+        )
         self._employers = {str(e.pk): e for e in employers}
-        self.fields["employer"].choices = [
+        cast(forms.ChoiceField, self.fields["employer"]).choices = [
             ("", _("（其他/不在列表中）")),
             *((k, e.name) for k, e in self._employers.items()),
         ]
@@ -86,7 +98,7 @@ class PaperApplicationForm(PersonFieldsForm):
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = _org_choices(orgs)
+        cast(forms.ChoiceField, self.fields["org"]).choices = _org_choices(orgs)
 
 
 class ApplicationEditForm(PersonFieldsForm):
@@ -156,7 +168,7 @@ class StatusChangeForm(forms.Form):
         kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         names = codes.labels(Table.CHANGE_REASON)
-        self.fields["reason"].choices = [(r, names.get(r, r)) for r in reasons]
+        cast(forms.ChoiceField, self.fields["reason"]).choices = [(r, names.get(r, r)) for r in reasons]
 
 
 class TransferOutForm(forms.Form):
@@ -170,7 +182,7 @@ class TransferOutForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].choices = _org_choices(orgs)
+        cast(forms.ChoiceField, self.fields["to_org"]).choices = _org_choices(orgs)
 
 
 class TransferInForm(forms.Form):
@@ -186,9 +198,12 @@ class TransferInForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: Any, employers: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].choices = _org_choices(orgs)
+        cast(forms.ChoiceField, self.fields["to_org"]).choices = _org_choices(orgs)
         self._employers = {str(e.pk): e for e in employers}
-        self.fields["new_employer"].choices = [("", "—"), *((k, e.name) for k, e in self._employers.items())]
+        cast(forms.ChoiceField, self.fields["new_employer"]).choices = [
+            ("", "—"),
+            *((k, e.name) for k, e in self._employers.items()),
+        ]
 
     def employer(self) -> Employer | None:
         return self._employers.get(self.cleaned_data.get("new_employer") or "")
@@ -205,7 +220,7 @@ class CardIssueForm(forms.Form):
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
         kwargs["initial"] = {"issued_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = _org_choices(orgs)
+        cast(forms.ChoiceField, self.fields["org"]).choices = _org_choices(orgs)
 
 
 def org_label(org: Org) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +57,9 @@ class OrgCreateForm(OrgEditForm):
     def __init__(self, *args: Any, parent: Org, **kwargs: Any):
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_CHILDREN.get(parent.kind, frozenset())
-        self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (k, label) for k, label in OrgKind.choices if k in allowed
+        ]
         self.fields["region_code"].initial = parent.region_code
 
 
@@ -72,7 +74,9 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         parents = scope.filter(status=OrgStatus.ACTIVE).exclude(path__startswith=org.path)
         ok_kinds = [k for k, children in ALLOWED_CHILDREN.items() if org.kind in children]
-        self.fields["parent"].choices = _org_choices(parents.filter(kind__in=ok_kinds))
+        cast(forms.ChoiceField, self.fields["parent"]).choices = _org_choices(
+            parents.filter(kind__in=ok_kinds)
+        )
 
 
 class DissolveForm(forms.Form):
@@ -95,7 +99,7 @@ class MergeForm(forms.Form):
             targets = targets.filter(kind__in=BASE_KINDS)
         else:
             targets = targets.filter(kind=org.kind)
-        self.fields["target"].choices = _org_choices(targets)
+        cast(forms.ChoiceField, self.fields["target"]).choices = _org_choices(targets)
 
 
 class EmployerForm(forms.Form):
@@ -116,8 +120,10 @@ class EmployerForm(forms.Form):
         from gonghui.orgs.models import BASE_KINDS
 
         active = scope.filter(status=OrgStatus.ACTIVE)
-        self.fields["area_org"].choices = _org_choices(active.exclude(kind__in=BASE_KINDS))
-        self.fields["union"].choices = [
+        cast(forms.ChoiceField, self.fields["area_org"]).choices = _org_choices(
+            active.exclude(kind__in=BASE_KINDS)
+        )
+        cast(forms.ChoiceField, self.fields["union"]).choices = [
             ("", _("（未建会）")),
             *_org_choices(active.filter(kind__in=BASE_KINDS)),
         ]
