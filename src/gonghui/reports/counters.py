@@ -87,7 +87,9 @@ def on_subtree_moved(old_parent_path: str, new_parent_path: str, totals: Mapping
 def employer_home(employer: Employer) -> str:
     """Where an employer is counted: its union if it has one, else the area union that surveys it."""
     if employer.union_id is not None:
-        return employer.union.path
+        union = employer.union
+        assert union is not None  # union_id is set, so the union row exists
+        return union.path
     return employer.area_path
 
 
@@ -192,7 +194,7 @@ def verify() -> list[dict[str, Any]]:
     stored = {
         row["path"]: row for row in OrgCounter.objects.values("path", *FIELDS).iterator(chunk_size=5000)
     }
-    diffs = []
+    diffs: list[dict[str, Any]] = []
     for path, exp in expected.items():
         got = stored.get(path)
         if got is None:

@@ -67,12 +67,12 @@ def own_figures() -> dict[str, Tally[str]]:
             migrant=Count("id", filter=Q(person__is_migrant=True)),
             female=Count("id", filter=Q(person__gender="F")),
             new_emp=Count("id", filter=~Q(person__new_employment_group="")),
-            cards=Count("id", filter=Q(Exists(valid_card))),
+            valid_cards=Count("id", filter=Q(Exists(valid_card))),  # not "cards": Membership.cards exists
         )
     )
     for row in members:
         add(row["org_path"], members=row["n"], migrant_members=row["migrant"], female_members=row["female"],
-            new_employment_members=row["new_emp"], cards=row["cards"])  # fmt: skip
+            new_employment_members=row["new_emp"], cards=row["valid_cards"])  # fmt: skip
     retained = (
         Membership.objects.filter(status="retained").order_by().values("org_path").annotate(n=Count("id"))
     )
