@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -799,7 +799,8 @@ def transfer_accept(
         to_org=t.to_org,
         note=note,
     )
-    form_no = t.application.form_no if t.application_id else old.form_no
+    assert old.ended_on is not None  # just set by _membership_transfer_out
+    form_no = cast(Application, t.application).form_no if t.application_id else old.form_no
     new = _membership_open(user=user, person=t.person, org=t.to_org, joined_on=old.ended_on, channel=Channel.TRANSFER,
                            form_no=form_no, event_type=EventType.TRANSFER_IN, reason=t.reason, from_org=t.from_org, note=note)  # fmt: skip
     if t.new_employer_id or t.new_employer_name:
@@ -812,7 +813,7 @@ def transfer_accept(
     t.decided_at = timezone.now()
     t.decision_note = (note or "")[:200]
     t.save(update_fields=["status", "to_membership", "decided_by", "decided_at", "decision_note"])
-    if t.application_id and t.application.status in OPEN_APPLICATION_STATUSES:
+    if t.application_id and cast(Application, t.application).status in OPEN_APPLICATION_STATUSES:
         Application.objects.filter(pk=t.application_id).update(
             status=ApplicationStatus.APPROVED, membership=new, reviewed_by=_audit_user(user), reviewed_at=timezone.now(),
             reason=_("经会员关系接转转入"), updated_at=timezone.now(),

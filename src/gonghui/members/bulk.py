@@ -12,7 +12,7 @@ holds the write lock (SQLite IMMEDIATE) or on tables nobody else writes to at th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -20,7 +20,7 @@ from django.db.models import Max
 
 
 def next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return (cast(Any, model).objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 def _adapter(field: models.Field) -> Any:
@@ -37,12 +37,13 @@ def insert(
 ) -> int:
     """INSERT rows (tuples in `columns` order; FK columns by `<name>_id`). Returns the count."""
     meta = model._meta
-    fields = [meta.get_field(c) for c in columns]  # attnames (person_id) resolve too
+    # attnames (person_id) resolve too; insert columns are always concrete fields, never relations
+    fields = [cast("models.Field[Any, Any]", meta.get_field(c)) for c in columns]
     adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f)) is not None]
     qn = connection.ops.quote_name
     # Table and column names come from the model's metadata, never from input.
     sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(cast(str, f.column)) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     n = 0

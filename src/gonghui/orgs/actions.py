@@ -34,7 +34,7 @@ SURVEY_FACTS = ("operating_status", "employees", "members", "migrant_workers", "
 
 # Tables that copy an org's path for fast subtree filters; a subtree move rewrites them too.
 # Later apps append (model, field) here from their AppConfig.ready().
-DENORMALISED_PATHS: list[tuple[type, str]] = [(Employer, "area_path")]
+DENORMALISED_PATHS: list[tuple[type[Any], str]] = [(Employer, "area_path")]
 
 
 def _check_region(code: str) -> str:
