@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -131,7 +132,7 @@ def file_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.EXPORT)
-def file_export(request: HttpRequest) -> HttpResponse:
+def file_export(request: HttpRequest) -> HttpResponseBase:
     access.require(request.user, Perm.CARE_FILES)
     f = _file_filters(request)
     qs = _file_queryset(request, f).prefetch_related("causes")
@@ -254,7 +255,7 @@ def document_upload(request: HttpRequest, file_id: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.CARE_FILES)
-def document_download(request: HttpRequest, doc_id: int) -> HttpResponse:
+def document_download(request: HttpRequest, doc_id: int) -> HttpResponseBase:
     d = scope.get_document(request.user, doc_id)
     actions.document_opened(user=request.user, document=d)
     resp = FileResponse(
@@ -496,7 +497,7 @@ def programme_close(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.EXPORT)
-def programme_export(request: HttpRequest, programme_id: int) -> HttpResponse:
+def programme_export(request: HttpRequest, programme_id: int) -> HttpResponseBase:
     """The round's list for signatures (发放花名册): masked ID numbers."""
     p = scope.get_programme(request.user, programme_id, Perm.EXPORT)
     entries, _status = _entries(request, p)
@@ -538,7 +539,7 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.EXPORT)
-def report_export(request: HttpRequest, code: str) -> HttpResponse:
+def report_export(request: HttpRequest, code: str) -> HttpResponseBase:
     org = access.get_org(request.user, code, Perm.EXPORT)
     year = year_of(request)
     audit_record(

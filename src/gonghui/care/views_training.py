@@ -4,11 +4,13 @@ Perm.VIEW, written with Perm.MEMBER_WRITE (care/scope.py). Each view: gatekeeper
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +54,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.course_list(qs).order_by("-starts_on", "-id"), 50).get_page(
         request.GET.get("page")
     )
+    c: Any  # a course with course_list's `n` (trainees) annotation and per_trainee for the template
     for c in page.object_list:
         c.per_trainee = actions.cost_per_trainee(c.cost, c.n)
     by_year = selectors.training_by_year(access.scope_path(request.user))
@@ -175,7 +178,7 @@ def course_progress(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.EXPORT)
-def course_export(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_export(request: HttpRequest, course_id: int) -> HttpResponseBase:
     c = scope.get_course(request.user, course_id, Perm.EXPORT)
     audit_record(user=request.user, action="export.care_trainees", obj=c, org_path=c.org_path)
     headers = [

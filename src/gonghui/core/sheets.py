@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import xlsxwriter
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,7 +68,7 @@ def write_xlsx(
 
 def xlsx_response(
     filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
+) -> FileResponse:
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 - handed to FileResponse
     tmp.close()
     write_xlsx(tmp.name, sheet, headers, rows)

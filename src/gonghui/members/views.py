@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,9 +63,8 @@ IDP_HEADER = "X-Idp"
 
 def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
     src = request.GET
-    f = selectors.MemberFilters(
-        **{k: src.get(k, "").strip() for k in ("q", "employer", "migrant", "group", "org")}
-    )
+    given: dict[str, Any] = {k: src.get(k, "").strip() for k in ("q", "employer", "migrant", "group", "org")}
+    f = selectors.MemberFilters(**given)
     f.status = src.get("status", "current").strip() or "current"
     # An ID number or phone travels in a request header (the page's htmx sends it), never in the
     # URL, so it stays out of browser history and access logs; a value in the query string is ignored.
@@ -99,7 +99,7 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.EXPORT)
-def member_export(request: HttpRequest) -> HttpResponse:
+def member_export(request: HttpRequest) -> HttpResponseBase:
     """Download the filtered list; masked unless `reveal=1` and the user may reveal (audited)."""
     f = _member_filters(request)
     qs = _member_queryset(request, f)
@@ -522,6 +522,7 @@ def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     prefix = access.scope_path(request.user)
     page = Paginator(qs.order_by("-started_at", "-id"), _per_page(request)).get_page(request.GET.get("page"))
+    t: Any  # a Transfer that also carries display attributes for the template (set below)
     for t in page:
         t.from_shown = (
             t.from_org.name if t.from_path.startswith(prefix) else actions.mask_org_name(t.from_org.name)

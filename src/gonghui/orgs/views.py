@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -350,7 +351,7 @@ def coverage(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @access.page(Perm.EXPORT)
-def gaps_export(request: HttpRequest, code: str) -> HttpResponse:
+def gaps_export(request: HttpRequest, code: str) -> HttpResponseBase:
     org = access.get_org(request.user, code, Perm.EXPORT)
     gaps = selectors.gap_list(org, **_gap_filters(request))
     audit_record(user=request.user, action="export.gaps", obj=org, org_path=org.path)
