@@ -194,6 +194,7 @@ class CountyBuilder:
             attrs={"org_form": OrgForm.FEDERATION, "place": "物流"},
         )
         root.children = [*townships, *systems, park, building, logistics]
+        t: str | Node  # a loop name reused below: a township's name, later a township's node
 
         # system unions: their institutions, each a grassroots union
         for s in systems:
@@ -290,7 +291,7 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
     root = builder.build()
     rng = builder.rng
     orgs: list[Org] = []
-    employers: list[tuple[Employer, dict[str, Any]]] = []
+    employers: list[tuple[Org, dict[str, Any]]] = []
 
     seq = [0]
 
@@ -327,6 +328,7 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
 
     emp_rows = []
     survey_facts = []
+    e: dict[str, Any] | None  # an employer's facts; None in survey_facts for one never surveyed
     for org, e in employers:
         org = by_code[org.code]
         area = by_code[e["_area"].code]
@@ -353,6 +355,7 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
     for emp, e in zip(emp_rows, survey_facts, strict=True):
         if e is None:
             continue
+        assert emp.surveyed_on is not None  # survey_facts holds facts only for surveyed employers
         # an earlier survey a year before, so the history is visible
         earlier = {
             k: max(0, int(e[k] * rng.uniform(0.8, 1.0)))

@@ -205,6 +205,10 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     province = root.province_code
     base_orgs = sorted((o for o in orgs.values() if o.kind in BASE_KINDS), key=lambda o: o.path)
     employers = list(Employer.objects.filter(union__isnull=False, surveyed_on__isnull=False).order_by("id"))
+    # loop names this function reuses for different things
+    e: Employer | None  # an employer; for an application, its employer or None
+    status: str  # a membership status, then a card's, then an application's
+    idx: list[int] | str  # a union's membership indexes, then an application's blind index
 
     # --- how many members and migrant members each covered employer gets -------------------
     counts = _apportion(TOTAL_MEMBERS, [max(1, e.employees) for e in employers])
@@ -250,7 +254,7 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         list(surveys.values()), ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500
     )
 
-    union_employers: dict[int, list[Employer]] = defaultdict(list)
+    union_employers: dict[int | None, list[Employer]] = defaultdict(list)  # union_id: never None here
     for e in employers:
         union_employers[e.union_id].append(e)
 

@@ -213,7 +213,8 @@ class ProvinceBuilder:
         seen: set[str] = set()
         while made < self.target_members:
             n = min(CHUNK, self.target_members - made)
-            batch, numbers = [], []
+            batch: list[dict[str, Any]] = []
+            numbers: list[str] = []
             while len(batch) < n:
                 birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 16000))
                 county = f"53{rng.randint(1, 16):02d}{rng.randint(21, 28):02d}"
