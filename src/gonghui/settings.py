@@ -26,7 +26,8 @@ if "GONGHUI_DATA_DIR" not in os.environ and "pytest" in sys.modules:
     import atexit
     import shutil
 
-    atexit.register(shutil.rmtree, os.environ["GONGHUI_DATA_DIR"], ignore_errors=True)  # the run that made it removes it
+    # the run that made it removes it
+    atexit.register(shutil.rmtree, os.environ["GONGHUI_DATA_DIR"], ignore_errors=True)
 DATA_DIR = Path(os.environ.get("GONGHUI_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 

@@ -265,6 +265,7 @@ def apply_batch(ctx: Context, batch: Batch) -> Outcome:
     if not batch.preps:
         return out
     make = Prep._make
+    assert isinstance(batch.preps, list)  # noqa: S101 - unmarshalled by pipeline.batches_parallel
     preps = [make(t) for t in batch.preps]
     persons, current = _existing(preps)
     now = timezone.now()
@@ -323,7 +324,7 @@ def _write(
     joiners: list[tuple[int, Prep, Org, bool, str]] = []
     # in blind-index order: the unique index's B-tree is then walked once, left to right
     new_people.sort(key=lambda x: x[0].id_index)
-    person_rows = []
+    person_rows: list[tuple[Any, ...]] = []
     add_person, add_joiner = person_rows.append, joiners.append
     org_keys: dict[int, tuple[str, dict[str, int]]] = {}
     for pid, (p, org) in zip(pids, new_people, strict=True):
@@ -355,7 +356,8 @@ def _write(
     for j in joiners:
         by_org[j[2].pk].append(j)
     mids = iter(reserve_ids(Membership, len(joiners)))
-    m_rows, e_rows = [], []
+    m_rows: list[tuple[Any, ...]] = []
+    e_rows: list[tuple[Any, ...]] = []
     today = timezone.localdate().isoformat()
     deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     created_for: list[tuple[int, str, int]] = []  # (org id, id_index, membership id)

@@ -83,7 +83,8 @@ PERSON_TAIL = (
 class Batch(NamedTuple):
     last_row: int  # spreadsheet row number of the batch's last row (the resume point once saved)
     rows: int  # data rows in the batch (blank rows and footers are not rows)
-    preps: list[tuple[Any, ...]]  # Prep fields, plain tuples
+    # Prep fields, plain tuples (marshalled to bytes on the way from the reader process)
+    preps: list[tuple[Any, ...]] | bytes
     errors: list[tuple[int, str, str]]  # (row, column title, message), several per row possible
     refused: int  # rows refused by the checks
 
