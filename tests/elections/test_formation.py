@@ -394,12 +394,13 @@ def test_approval_puts_the_founding_roster_on_the_register(tree: dict[str, Any])
         old.refresh_from_db()
         assert (old.status, old.ended_on) == (MembershipStatus.TRANSFERRED, founded)
         out = MembershipEvent.objects.get(membership=old, type=EventType.TRANSFER_OUT)
-        assert (out.reason, out.from_org.code, out.to_org_id) == (Reason.OTHER, "T0006", org.pk)
+        assert (out.reason, out.from_org.code, out.to_org_id) == (Reason.FORMATION, "T0006", org.pk)
+        assert out.reason_label == "本单位建会（随建会转入新工会）"
         assert f.approval_no in out.note
         new_m = Membership.objects.get(person_id=old.person_id, status=MembershipStatus.ACTIVE)
         assert new_m.org_id == org.pk
         ev = MembershipEvent.objects.get(membership=new_m)
-        assert (ev.type, ev.from_org.code) == (EventType.TRANSFER_IN, "T0006")
+        assert (ev.type, ev.reason, ev.from_org.code) == (EventType.TRANSFER_IN, Reason.FORMATION, "T0006")
     assert not Membership.objects.filter(org__code="T0006", status=MembershipStatus.ACTIVE).exists()
     former = Membership.objects.get(person_id=made["former"].person_id, org=org)
     assert MembershipEvent.objects.get(membership=former).type == EventType.JOIN

@@ -916,13 +916,13 @@ def founder_register(
         membership=old,
         person=person,
         on=joined_on,
-        reason=Reason.OTHER,
+        reason=Reason.FORMATION,
         from_org=old.org,
         to_org=org,
         note=note,
     )
     m = _membership_open(user=user, person=person, org=org, joined_on=old.ended_on or joined_on, channel=Channel.FORMATION,
-                         form_no=old.form_no, event_type=EventType.TRANSFER_IN, reason=Reason.OTHER, from_org=old.org, note=note)  # fmt: skip
+                         form_no=old.form_no, event_type=EventType.TRANSFER_IN, reason=Reason.FORMATION, from_org=old.org, note=note)  # fmt: skip
     for path in (old.org_path, m.org_path):
         audit_record(user=_audit_user(user), action="membership.formation_transfer", obj=m, org_path=path, object_repr=f"{person.name} {m.member_no}",
                      changes={"from": old.member_no, "to": m.member_no, "note": note})  # fmt: skip

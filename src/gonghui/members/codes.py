@@ -71,6 +71,7 @@ class Reason:
     APPLY = "apply"
     JOB_CHANGE = "job_change"
     UNION_MERGED = "union_merged"
+    FORMATION = "formation"  # moved into the union newly formed at the workplace (组建, seed 004)
     RETIRED = "retired"
     UNEMPLOYED = "unemployed"
     REEMPLOYED = "reemployed"
@@ -97,6 +98,7 @@ DEFAULTS: dict[str, list[tuple[str, str, str]]] = {
         (Reason.APPLY, "本人申请入会", EventType.JOIN),
         (Reason.JOB_CHANGE, "工作变动（随劳动关系接转）", EventType.TRANSFER_OUT),
         (Reason.UNION_MERGED, "工会合并", EventType.TRANSFER_OUT),
+        (Reason.FORMATION, "本单位建会（随建会转入新工会）", EventType.TRANSFER_OUT),
         (Reason.RETIRED, "退休", EventType.RETAIN),
         (Reason.UNEMPLOYED, "失业（下岗）", EventType.RETAIN),
         (Reason.REEMPLOYED, "重新就业", EventType.RESTORE),
