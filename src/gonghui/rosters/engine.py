@@ -467,7 +467,11 @@ def _bump_counters(deltas: dict[str, dict[str, int]]) -> None:
 def bulk_session() -> Iterator[None]:
     """SQLite tuned for a long series of large transactions on this connection: a bigger page
     cache (the random blind-index keys touch pages all over the indexes) and fewer WAL
-    checkpoints; both put back afterwards. Durability is unchanged (WAL, synchronous=NORMAL)."""
+    checkpoints — every 256 MiB of WAL (SQLite's default: 4 MiB): each checkpoint syncs the WAL and
+    the database file, and index pages dirtied again and again are written back once per
+    checkpoint (1,000,000 rows: commits 13.6–13.8 → 9.1–11.4 s, the import 55.6–56.8 → 51.0–55.0 s;
+    two runs against four). Both are put back afterwards, and the WAL file is cut back to 64 MiB when next
+    reset (journal_size_limit). Durability is unchanged (WAL, synchronous=NORMAL)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -478,13 +482,15 @@ def bulk_session() -> Iterator[None]:
         cur.execute("PRAGMA wal_autocheckpoint")
         old_ckpt = cur.fetchone()[0]
         cur.execute("PRAGMA cache_size = -196608")  # 192 MiB
-        cur.execute("PRAGMA wal_autocheckpoint = 16384")  # pages (64 MiB of WAL)
+        cur.execute("PRAGMA wal_autocheckpoint = 65536")  # pages of 4 KiB: 256 MiB of WAL
     try:
         yield
     finally:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA cache_size = {int(old_cache)}")
             cur.execute(f"PRAGMA wal_autocheckpoint = {int(old_ckpt)}")
+            # the WAL grew to ~256 MiB: cut it back when it is next reset (kept on the connection)
+            cur.execute("PRAGMA journal_size_limit = 67108864")
             if not connection.in_atomic_block:
                 cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
