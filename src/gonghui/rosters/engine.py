@@ -120,6 +120,8 @@ class Context:
 
 
 def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """members.bulk.insert without its per-value adapters: every value comes ready to bind (ISO
+    dates, timestamps adapted once a batch, 0/1 booleans on SQLite) and this runs for millions of rows."""
     if not rows:
         return
     qn = connection.ops.quote_name
@@ -265,7 +267,7 @@ def apply_batch(ctx: Context, batch: Batch) -> Outcome:
     if not batch.preps:
         return out
     make = Prep._make
-    assert isinstance(batch.preps, list)  # noqa: S101 - unmarshalled by pipeline.batches_parallel
+    assert isinstance(batch.preps, list)  # unmarshalled by pipeline.batches_parallel
     preps = [make(t) for t in batch.preps]
     persons, current = _existing(preps)
     now = timezone.now()
@@ -466,12 +468,10 @@ def _bump_counters(deltas: dict[str, dict[str, int]]) -> None:
 @contextmanager
 def bulk_session() -> Iterator[None]:
     """SQLite tuned for a long series of large transactions on this connection: a bigger page
-    cache (the random blind-index keys touch pages all over the indexes) and fewer WAL
-    checkpoints — every 256 MiB of WAL (SQLite's default: 4 MiB): each checkpoint syncs the WAL and
-    the database file, and index pages dirtied again and again are written back once per
-    checkpoint (1,000,000 rows: commits 13.6–13.8 → 9.1–11.4 s, the import 55.6–56.8 → 51.0–55.0 s;
-    two runs against four). Both are put back afterwards, and the WAL file is cut back to 64 MiB when next
-    reset (journal_size_limit). Durability is unchanged (WAL, synchronous=NORMAL)."""
+    cache (the random blind-index keys touch pages all over the indexes) and a WAL checkpoint every
+    256 MiB instead of 4 MiB (each checkpoint syncs both files, and index pages dirtied by batch
+    after batch are written back once per checkpoint; figures in docs/decisions.md). Both are put
+    back afterwards. Durability is unchanged (WAL, synchronous=NORMAL)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -489,8 +489,6 @@ def bulk_session() -> Iterator[None]:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA cache_size = {int(old_cache)}")
             cur.execute(f"PRAGMA wal_autocheckpoint = {int(old_ckpt)}")
-            # the WAL grew to ~256 MiB: cut it back when it is next reset (kept on the connection)
-            cur.execute("PRAGMA journal_size_limit = 67108864")
             if not connection.in_atomic_block:
                 cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
