@@ -179,3 +179,40 @@ def acting_org(request: HttpRequest) -> Org:
     org = acting_user(request).org
     assert org is not None  # guaranteed by has_perm (org_id is None -> no permission)
     return org
+
+
+# --- generic scope helpers: any model with a materialized-path column -----------------------
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+_M = TypeVar("_M", bound="Model")
+MAX_PK = 2**63 - 1  # a larger id reaches no row (and would overflow the database's integer)
+
+
+def scoped(
+    queryset: QuerySet[_M], user: User | Any, *, perm: Perm = Perm.VIEW, path_field: str = "org_path"
+) -> QuerySet[_M]:
+    """The rows of `queryset` in the user's scope (403 unless the role holds `perm`)."""
+    require(user, perm)
+    return queryset.filter(**{f"{path_field}__startswith": scope_path(user)})
+
+
+def get_scoped(
+    queryset: QuerySet[_M], user: User | Any, pk: Any, *, perm: Perm = Perm.VIEW, path_field: str = "org_path"
+) -> _M:
+    """One row by primary key, looked up inside the user's scope: a row outside the scope and a
+    row that does not exist give the same 404; a row in scope and a role without `perm` give 403."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < key <= MAX_PK:
+        raise Http404
+    obj = queryset.filter(pk=key, **{f"{path_field}__startswith": scope_path(user)}).first()
+    if obj is None:
+        raise Http404
+    require(user, perm)
+    return obj
