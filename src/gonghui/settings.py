@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gonghui.campaigns",
     "gonghui.care",
     "gonghui.reports",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [

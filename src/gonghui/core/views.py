@@ -12,19 +12,6 @@ from gonghui.core.models import AuditEntry
 
 
 @require_GET
-@access.page(Perm.VIEW)
-def home(request: HttpRequest) -> HttpResponse:
-    from gonghui.campaigns.selectors import behind_for
-    from gonghui.reports.views import _dashboard_context
-
-    ctx = _dashboard_context(access.acting_org(request), request.user)
-    ctx["campaign_behind"] = behind_for(
-        request.user
-    )  # units behind time progress (集中行动), empty: nothing shown
-    return render(request, "core/home.html", ctx)
-
-
-@require_GET
 @access.page(Perm.AUDIT_READ)
 def audit_log(request: HttpRequest) -> HttpResponse:
     qs = AuditEntry.objects.filter(org_path__startswith=access.scope_path(request.user))
