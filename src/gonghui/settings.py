@@ -6,6 +6,13 @@ GONGHUI_DEBUG           1 for development
 GONGHUI_SECRET_KEY      else generated once into var/secret.key (0600)
 GONGHUI_PII_KEY         key for ID numbers and phones, else var/pii.key (see core/pii.py)
 GONGHUI_ALLOWED_HOSTS   comma-separated
+GONGHUI_SECURE_COOKIES  1 when served over HTTPS: Secure session/CSRF cookies and HSTS (below)
+GONGHUI_HSTS_SECONDS    Strict-Transport-Security max-age with secure cookies (default 31536000, 0 = off)
+GONGHUI_BEHIND_TLS_PROXY 1 when a reverse proxy ends TLS and sets X-Forwarded-Proto (it must
+                        overwrite that header); Django then sees requests as HTTPS and sends HSTS
+Browser security (issue 12): a strict Content-Security-Policy from django-csp (no inline script:
+page scripts live in static/js/), `Cache-Control: no-store` on every view response
+(core/security.py), nosniff, Referrer-Policy same-origin, X-Frame-Options DENY.
 """
 
 from __future__ import annotations
@@ -84,7 +91,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answered here, before the two below
+    "csp.middleware.CSPMiddleware",
+    "gonghui.core.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,6 +172,35 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("GONGHUI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- browser security (issue 12, findings 2 and 9) ---
+# HSTS only where cookies are secure, i.e. the site is served over HTTPS (SecurityMiddleware sends it
+# on HTTPS requests only). Subdomains are left out: an intranet host's siblings may still be HTTP.
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", 31_536_000)) if SESSION_COOKIE_SECURE else 0
+if _env_bool("GONGHUI_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (page scripts are static/js/*.js, data goes in through json_script, htmx
+# runs with allowEval=false from a meta tag in base.html), so script-src needs neither 'unsafe-inline'
+# nor 'unsafe-eval'. Styles: templates use style= attributes and ECharts styles its tooltip DOM
+# inline, hence 'unsafe-inline' for styles only. data: images: Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 AXES_FAILURE_LIMIT = int(os.environ.get("GONGHUI_LOCKOUT_FAILURES", 5))
 AXES_COOLOFF_TIME = 0.5  # hours

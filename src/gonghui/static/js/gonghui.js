@@ -1,0 +1,93 @@
+/* gonghui: the page behaviour every page shares (loaded by base.html, deferred).
+ *
+ * The Content-Security-Policy allows no inline script and no eval (settings.py), so templates carry
+ * no onclick=/onchange= and no hx-on / js: expressions; they mark elements with data-* attributes and
+ * the listeners below act on them. Anything that builds HTML from data in JavaScript (chart tooltips)
+ * passes every piece of text through gonghui.escapeHtml first: org names are typed by union admins.
+ */
+(function () {
+  "use strict";
+
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+  /* Text -> HTML that shows the text literally. null/undefined -> "". */
+  function escapeHtml(value) {
+    if (value === null || value === undefined) { return ""; }
+    return String(value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+  }
+
+  /* A tooltip formatter for ECharts axis and item tooltips, built only from escaped text.
+   * opts.valueFormatter(value) -> text (escaped here too). The colour marker comes from ECharts
+   * itself (p.marker: a <span> coloured from our own options, never user text). Series without a
+   * name of ours (ECharts calls them "series\u00000") show no label, as in ECharts' own tooltip. */
+  function tooltip(opts) {
+    var fmt = (opts && opts.valueFormatter) || function (v) { return v; };
+    function label(p) {
+      var s = p.seriesName;
+      return s && s.indexOf("series\u0000") !== 0 ? escapeHtml(s) + " " : "";
+    }
+    return function (params) {
+      if (Array.isArray(params)) {
+        if (!params.length) { return ""; }
+        var head = params[0].axisValueLabel !== undefined ? params[0].axisValueLabel : params[0].name;
+        var rows = [escapeHtml(head)];
+        params.forEach(function (p) {
+          rows.push((p.marker || "") + label(p) + "<b>" + escapeHtml(fmt(p.value)) + "</b>");
+        });
+        return rows.join("<br>");
+      }
+      var one = params;
+      var pct = one.percent !== undefined ? "（" + one.percent + "%）" : "";
+      return (one.marker || "") + escapeHtml(one.name) + " <b>" + escapeHtml(fmt(one.value)) + "</b>" + escapeHtml(pct);
+    };
+  }
+
+  window.gonghui = { escapeHtml: escapeHtml, tooltip: tooltip };
+
+  /* <select data-autosubmit>: submit the form when the choice changes (filters). */
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el instanceof HTMLSelectElement && el.hasAttribute("data-autosubmit") && el.form) {
+      el.form.submit();
+    }
+  });
+
+  /* <select data-reload-param="org">: reload the page with ?org=<value> when a value is chosen. */
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    var name = el instanceof HTMLSelectElement ? el.getAttribute("data-reload-param") : null;
+    if (name && el.value) {
+      window.location.search = "?" + encodeURIComponent(name) + "=" + encodeURIComponent(el.value);
+    }
+  });
+
+  /* <button data-confirm="…">: ask before the form is sent; the message is text, never HTML. */
+  document.addEventListener("click", function (e) {
+    var el = e.target instanceof Element ? e.target.closest("[data-confirm]") : null;
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
+  /* htmx: an element with data-done-text gets that text and is disabled once its request ends
+   * (the tree's "+" buttons become "−" after loading the children). */
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var el = e.detail && e.detail.elt;
+    if (el instanceof Element && el.hasAttribute("data-done-text")) {
+      el.textContent = el.getAttribute("data-done-text");
+      el.disabled = true;
+    }
+  });
+
+  /* htmx: requests from inside [data-idp-header="<input id>"] send that input's value in the X-Idp
+   * header — ID numbers and phones are searched without entering URLs and server logs. */
+  document.addEventListener("htmx:configRequest", function (e) {
+    var el = e.detail && e.detail.elt;
+    var box = el instanceof Element ? el.closest("[data-idp-header]") : null;
+    if (box) {
+      var input = document.getElementById(box.getAttribute("data-idp-header"));
+      e.detail.headers["X-Idp"] = input ? input.value : "";
+    }
+  });
+})();
