@@ -17,6 +17,7 @@ page scripts live in static/js/), `Cache-Control: no-store` on every view respon
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import sys
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.audit.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "gonghui.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "gonghui.urls"
@@ -202,9 +204,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR networks, comma-separated). None by
+# default: the client IP is the peer address (core/http.py client_ip), for rate limits, lockout, audit.
+GONGHUI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("GONGHUI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in GONGHUI_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo fails at start, not on the first request
+# API tokens expire after this many days unless created with another lifetime.
+GONGHUI_TOKEN_DAYS = int(os.environ.get("GONGHUI_TOKEN_DAYS", 90))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("GONGHUI_LOCKOUT_FAILURES", 5))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account, whatever the address (guessing from other addresses stops too), and per (account, IP).
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False

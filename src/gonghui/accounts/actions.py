@@ -1,10 +1,13 @@
-"""Accounts and API tokens."""
+"""Accounts, passwords and API tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +17,26 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.orgs.models import Org
 
+# Letters and digits that cannot be misread when a one-time password is read out or copied by hand.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class PasswordChangeRequired(ApplicationError):
+    """The account had its password reset; the API refuses it (403) until it is changed."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(_("密码已被重置，请先登录网页修改密码。"), code="password_change_required")
+
+
+def _org_path(user: User) -> str:
+    return user.org.path if user.org else ""
+
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, password: str, org: Org, role: str, full_name: str = ""
+    *, actor: User | None, username: str, password: str, org: Org, role: str, full_name: str = ""
 ) -> User:
     if role not in Role.values:
         raise ApplicationError(_("未知角色：%(r)s") % {"r": role}, code="role")
@@ -33,36 +52,114 @@ def user_create(
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Create an API token; returns the row and the token, which is shown once and never stored."""
+def user_password_reset(*, actor: User | None, user: User) -> str:
+    """Give the account a one-time password (returned, shown once, never stored in clear) and make
+    it choose its own at the next login: every page leads to the change page, the API answers 403
+    `password_change_required`. The caller gates who may reset whom."""
+    password = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(14))
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(user=actor, action="user.password_reset", obj=user, org_path=_org_path(user))
+    return password
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """The account changes its own password; clears the flag a reset set."""
+    if not user.check_password(old_password):
+        raise ApplicationError(_("原密码不正确。"), code="wrong_password", details={"field": "old_password"})
+    if new_password == old_password:
+        raise ApplicationError(
+            _("新密码不能与原密码相同。"), code="same_password", details={"field": "new_password1"}
+        )
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ApplicationError(
+            " ".join(exc.messages), code="weak_password", details={"field": "new_password1"}
+        ) from exc
+    was_reset = user.must_change_password
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        user=user,
+        action="user.password_change",
+        obj=user,
+        org_path=_org_path(user),
+        changes={"after_reset": was_reset},
+    )
+
+
+@transaction.atomic
+def token_create(
+    *, actor: User | None, user: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create an API token; returns the row and the token, which is shown once and never stored.
+
+    It expires after `days` (default: the setting GONGHUI_TOKEN_DAYS, 90)."""
+    days = settings.GONGHUI_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 3660:
+        raise ApplicationError(_("令牌有效期须在 1 到 3660 天之间。"), code="token_days")
     token = "gh_" + secrets.token_urlsafe(32)
-    row = ApiToken.objects.create(user=user, name=name, prefix=token[:8], digest=ApiToken.digest_of(token))
+    row = ApiToken.objects.create(
+        user=user,
+        name=name[:60],
+        prefix=token[:8],
+        digest=ApiToken.digest_of(token),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
     audit_record(
         user=actor,
         action="token.create",
         obj=user,
-        org_path=user.org.path if user.org else "",
-        changes={"prefix": row.prefix},
+        org_path=_org_path(user),
+        changes={"token": row.pk, "prefix": row.prefix, "expires_at": row.expires_at.isoformat()},
     )
     return row, token
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> None:
+def token_revoke(*, actor: User | None, token: ApiToken) -> bool:
+    """Revoke one token; False when it was already revoked (nothing changes then)."""
+    if token.revoked_at is not None:
+        return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(user=actor, action="token.revoke", obj=token.user, changes={"prefix": token.prefix})
+    audit_record(
+        user=actor,
+        action="token.revoke",
+        obj=token.user,
+        org_path=_org_path(token.user),
+        changes={"token": token.pk, "prefix": token.prefix},
+    )
+    return True
+
+
+@transaction.atomic
+def token_revoke_all(*, actor: User | None, user: User) -> int:
+    """Revoke every live token of the account; how many."""
+    rows = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for row in rows:
+        token_revoke(actor=actor, token=row)
+    return len(rows)
 
 
 def token_authenticate(token: str) -> User | None:
+    """The account of a live token (not revoked, not expired, active user), else None (401).
+
+    Raises `PasswordChangeRequired` (403) when the account must first change its password."""
+    now = timezone.now()
     row = (
         ApiToken.objects.select_related("user", "user__org")
-        .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+        .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if row is None or not row.user.is_active:
         return None
-    now = timezone.now()
+    if row.user.must_change_password:
+        raise PasswordChangeRequired
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user

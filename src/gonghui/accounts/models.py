@@ -28,6 +28,8 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    # Set by a password reset: every page sends the account to the change page until it has its own.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -47,6 +49,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("有效期至"))
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -58,3 +61,21 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RateCounter(models.Model):
+    """One fixed-window rate-limit counter (core/ratelimit.py), shared by every server process.
+
+    `key` names the scope, the client and the window; the row is dead after `expires_at`.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

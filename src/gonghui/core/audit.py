@@ -12,14 +12,15 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
+from gonghui.core import http
 from gonghui.core.models import AuditEntry
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("gonghui_request_ip", default=None)
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy set GONGHUI to trust X-Forwarded-For there; directly we use the peer.
-    return request.META.get("REMOTE_ADDR") or None
+    # One answer everywhere (rate limits, login lockout, this log): see core/http.py.
+    return http.client_ip(request)
 
 
 class RequestContextMiddleware:
