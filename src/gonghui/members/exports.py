@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from gonghui.core import pii
 from gonghui.members import codes
-from gonghui.members.actions import ID_CONTEXT, PHONE_CONTEXT
+from gonghui.members.identity import ID_CONTEXT, PHONE_CONTEXT
 from gonghui.members.codes import Table
 from gonghui.members.models import Membership
 

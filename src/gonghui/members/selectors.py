@@ -8,9 +8,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gonghui.core import ids
-from gonghui.members.actions import id_index, mask_org_name, phone_index
+from gonghui.members.identity import id_index, mask_org_name, phone_index
 from gonghui.members.models import (
     CURRENT_STATUSES,
+    Card,
+    CardStatus,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -18,6 +20,19 @@ from gonghui.members.models import (
     Transfer,
 )  # fmt: skip
 from gonghui.orgs.models import BASE_KINDS, JOINT_KINDS, Employer, Org, OrgKind, OrgStatus
+
+
+def current_membership(index: str) -> Membership | None:
+    """The current (active or retained) membership of the person with this ID blind index."""
+    return (
+        Membership.objects.select_related("org", "person")
+        .filter(person__id_index=index, status__in=CURRENT_STATUSES)
+        .first()
+    )
+
+
+def has_valid_card(person_id: int) -> bool:
+    return Card.objects.filter(person_id=person_id, status=CardStatus.VALID).exists()
 
 
 @dataclass
