@@ -410,6 +410,40 @@ def root_done(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> in
     return sum(f.done for f in figures.values())
 
 
+def roots_done(rows: list[tuple[Campaign, Org]], *, on: dt.date | None = None) -> dict[int, int]:
+    """`root_done` for many (campaign, unit) pairs at once: one aggregate over the events and one
+    over the unions, whatever the number of campaigns (the campaign list)."""
+    on = on or timezone.localdate()
+    event_sums: dict[str, Any] = {}
+    union_sums: dict[str, Any] = {}
+    for campaign, root in rows:
+        until = min(campaign.ends_on, on)
+        if until < campaign.starts_on:
+            continue
+        key = f"c{campaign.pk}"
+        if campaign.measure == Measure.UNIONS:
+            union_sums[key] = Count(
+                "id",
+                filter=Q(
+                    path__startswith=root.path, founded_on__gte=campaign.starts_on, founded_on__lte=until
+                ),
+            )
+            continue
+        cond = Q(org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until)
+        if campaign.measure == Measure.REAL_NAME:
+            event_sums[key] = Count("id", filter=cond & Q(type=EventType.JOIN) & complete_q())
+            continue
+        if campaign.measure == Measure.MIGRANT_MEMBERS:
+            cond &= Q(person__is_migrant=True)
+        event_sums[key] = Sum(_signed(), filter=cond)
+    done: dict[str, Any] = {}
+    if event_sums:
+        done.update(MembershipEvent.objects.order_by().aggregate(**event_sums))
+    if union_sums:
+        done.update(Org.objects.filter(kind__in=BASE_KINDS).order_by().aggregate(**union_sums))
+    return {campaign.pk: int(done.get(f"c{campaign.pk}") or 0) for campaign, _root in rows}
+
+
 def notes_under(campaign: Campaign, root: Org) -> QuerySet[SupervisionNote]:
     return SupervisionNote.objects.filter(campaign=campaign, org_path__startswith=root.path).select_related(
         "org", "group", "written_by"

@@ -61,11 +61,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         )
     }
     today = timezone.localdate()
+    done_by_campaign = selectors.roots_done([(c, roots[c.pk]) for c in campaigns], on=today)
     rows = []
     for c in campaigns:
         root = roots[c.pk]
         target = targets.get((c.pk, root.path))
-        done = selectors.root_done(c, root, on=today)
+        done = done_by_campaign[c.pk]
         time = arithmetic.time_progress(c.starts_on, c.ends_on, today)
         rows.append({
             "c": c, "root": root, "target": target, "done": done, "pct": arithmetic.percent(arithmetic.completion(done, target)),
