@@ -23,6 +23,7 @@ from gonghui.core import ids
 from gonghui.core.audit import audit_record
 from gonghui.demo import names
 from gonghui.orgs.models import (
+    SURVEY_FIGURES,
     EconomicType,
     Employer,
     EmployerSurvey,
@@ -346,7 +347,7 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
             name=e["name"], credit_code=builder.credit_code(prefix), economic_type=econ, industry=e["industry"],
             region_code=REGION, province_code=REGION[:2], address=e["address"], area_org=area, area_path=area.path,
             union=org if covered else None, operating_status=e["operating_status"], surveyed_on=surveyed,
-            **({k: e[k] for k in ("employees", "members", "migrant_workers", "migrant_members")} if surveyed else {}),
+            **({k: e[k] for k in SURVEY_FIGURES} if surveyed else {}),
         )  # fmt: skip
         emp_rows.append(emp)
         survey_facts.append(e if surveyed else None)
@@ -357,10 +358,7 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
             continue
         assert emp.surveyed_on is not None  # survey_facts holds facts only for surveyed employers
         # an earlier survey a year before, so the history is visible
-        earlier = {
-            k: max(0, int(e[k] * rng.uniform(0.8, 1.0)))
-            for k in ("employees", "members", "migrant_workers", "migrant_members")
-        }
+        earlier = {k: max(0, int(e[k] * rng.uniform(0.8, 1.0))) for k in SURVEY_FIGURES}
         earlier["members"] = min(earlier["members"], earlier["employees"])
         earlier["migrant_workers"] = min(earlier["migrant_workers"], earlier["employees"])
         earlier["migrant_members"] = min(
@@ -369,7 +367,7 @@ def load_county(*, seed: int = 2017) -> dict[str, Any]:
         surveys.append(EmployerSurvey(employer=emp, surveyed_on=emp.surveyed_on - dt.timedelta(days=365), address=emp.address,
                                       operating_status=OperatingStatus.NORMAL, **earlier))  # fmt: skip
         surveys.append(EmployerSurvey(employer=emp, surveyed_on=emp.surveyed_on, address=emp.address, operating_status=emp.operating_status,
-                                      **{k: e[k] for k in ("employees", "members", "migrant_workers", "migrant_members")}))  # fmt: skip
+                                      **{k: e[k] for k in SURVEY_FIGURES}))  # fmt: skip
     EmployerSurvey.objects.bulk_create(surveys, batch_size=1000)
     accounts = create_demo_accounts(by_code)
     audit_record(user=None, action="demo.load", object_type="demo", object_repr=COUNTY_NAME, org_path=orgs[0].path,

@@ -58,7 +58,7 @@ from gonghui.members.models import (
     TransferSide,
     TransferStatus,
 )  # fmt: skip
-from gonghui.orgs.models import BASE_KINDS, Employer, EmployerSurvey, Org, OrgKind
+from gonghui.orgs.models import BASE_KINDS, SURVEY_FIGURES, Employer, EmployerSurvey, Org, OrgKind
 
 TOTAL_MEMBERS = 102_922
 MIGRANT_MEMBERS = 82_818
@@ -125,12 +125,8 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         e.employees, e.migrant_workers, e.members, e.migrant_members = employees, migrant_workers, n, mig
         if (s := surveys.get(e.pk)) is not None:
             s.employees, s.migrant_workers, s.members, s.migrant_members = employees, migrant_workers, n, mig
-    Employer.objects.bulk_update(
-        employers, ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500
-    )
-    EmployerSurvey.objects.bulk_update(
-        list(surveys.values()), ["employees", "migrant_workers", "members", "migrant_members"], batch_size=500
-    )
+    Employer.objects.bulk_update(employers, list(SURVEY_FIGURES), batch_size=500)
+    EmployerSurvey.objects.bulk_update(list(surveys.values()), list(SURVEY_FIGURES), batch_size=500)
 
     union_employers: dict[int | None, list[Employer]] = defaultdict(list)  # union_id: never None here
     for e in employers:

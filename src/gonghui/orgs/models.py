@@ -225,6 +225,12 @@ class Employer(models.Model):
         return str(_("单独建会"))
 
 
+# The seed's 六个掌握 (seed 004): what a survey records of each employer, in one list for the survey
+# form, the survey action, the employer's current figures and the demo. SURVEY_FIGURES: the counts.
+SURVEY_FIGURES = ("employees", "members", "migrant_workers", "migrant_members")
+SURVEY_FACTS = ("address", "operating_status", *SURVEY_FIGURES)
+
+
 class EmployerSurvey(models.Model):
     """One dated survey snapshot (摸底调查) of an employer: the seed's 六个掌握."""
 

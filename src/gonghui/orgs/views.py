@@ -22,7 +22,7 @@ from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
 from gonghui.orgs import actions, forms, selectors
-from gonghui.orgs.models import Industry, Org, OrgKind, OrgStatus
+from gonghui.orgs.models import SURVEY_FACTS, Industry, Org, OrgKind, OrgStatus
 
 
 def _form_page(
@@ -298,10 +298,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.page(Perm.EMPLOYER_WRITE)
 def employer_survey(request: HttpRequest, pk: int) -> HttpResponse:
     employer = access.get_employer(request.user, pk, Perm.EMPLOYER_WRITE)
-    initial = {
-        f: getattr(employer, f)
-        for f in ("address", "operating_status", "employees", "members", "migrant_workers", "migrant_members")
-    }
+    initial = {f: getattr(employer, f) for f in SURVEY_FACTS}
     initial["surveyed_on"] = timezone.localdate()
     form = forms.SurveyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
