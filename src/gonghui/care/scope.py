@@ -14,10 +14,10 @@ Who may do what (core.access.Perm):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from gonghui.care.models import (
@@ -27,6 +27,7 @@ from gonghui.care.models import (
     HardshipFile,
     ModelWorkerTitle,
     ProgrammeEntry,
+    Trainee,
     TrainingCourse,
 )  # fmt: skip
 from gonghui.core import access, ids
@@ -38,82 +39,123 @@ from gonghui.members.models import CURRENT_STATUSES, Membership
 # --- querysets in scope -------------------------------------------------------------------
 
 
-def _scoped(user: Any, perm: Perm, qs: QuerySet[Any]) -> QuerySet[Any]:
-    access.require(user, perm)
-    return qs.filter(org_path__startswith=access.scope_path(user))
-
-
 def scoped_files(user: Any) -> QuerySet[HardshipFile]:
-    return _scoped(user, Perm.CARE_FILES, HardshipFile.objects.all())
+    return access.scoped(HardshipFile.objects.all(), user, perm=Perm.CARE_FILES)
 
 
 def scoped_aid(user: Any) -> QuerySet[Assistance]:
-    return _scoped(user, Perm.CARE_FILES, Assistance.objects.all())
+    return access.scoped(Assistance.objects.all(), user, perm=Perm.CARE_FILES)
 
 
 def scoped_programmes(user: Any) -> QuerySet[AidProgramme]:
-    return _scoped(user, Perm.CARE_FILES, AidProgramme.objects.all())
+    return access.scoped(AidProgramme.objects.all(), user, perm=Perm.CARE_FILES)
 
 
 def scoped_courses(user: Any) -> QuerySet[TrainingCourse]:
-    return _scoped(user, Perm.VIEW, TrainingCourse.objects.all())
+    return access.scoped(TrainingCourse.objects.all(), user, perm=Perm.VIEW)
 
 
 def scoped_titles(user: Any) -> QuerySet[ModelWorkerTitle]:
-    return _scoped(user, Perm.VIEW, ModelWorkerTitle.objects.all())
+    return access.scoped(ModelWorkerTitle.objects.all(), user, perm=Perm.VIEW)
 
 
-# --- single objects -----------------------------------------------------------------------
+# --- single objects: looked up inside the scope, so missing and foreign give the same 404 ---
 
 
 def get_file(user: Any, pk: int, perm: Perm = Perm.CARE_FILES) -> HardshipFile:
-    f = HardshipFile.objects.select_related("person", "org").filter(pk=pk).first()
-    if f is None:
-        raise Http404
-    access.require(user, Perm.CARE_FILES, path=f.org_path)
+    f = access.get_scoped(
+        HardshipFile.objects.select_related("person", "org"), user, pk, perm=Perm.CARE_FILES
+    )
     access.require(user, perm, path=f.org_path)
     return f
 
 
 def get_document(user: Any, pk: int) -> HardshipDocument:
-    d = HardshipDocument.objects.select_related("file", "file__person").filter(pk=pk).first()
-    if d is None:
-        raise Http404
-    access.require(user, Perm.CARE_FILES, path=d.file.org_path)
-    return d
+    qs = HardshipDocument.objects.select_related("file", "file__person")
+    return access.get_scoped(qs, user, pk, perm=Perm.CARE_FILES, path_field="file__org_path")
 
 
 def get_programme(user: Any, pk: int, perm: Perm = Perm.CARE_FILES) -> AidProgramme:
-    p = AidProgramme.objects.select_related("org").filter(pk=pk).first()
-    if p is None:
-        raise Http404
-    access.require(user, Perm.CARE_FILES, path=p.org_path)
+    p = access.get_scoped(AidProgramme.objects.select_related("org"), user, pk, perm=Perm.CARE_FILES)
     access.require(user, perm, path=p.org_path)
     return p
 
 
 def get_course(user: Any, pk: int, perm: Perm = Perm.VIEW) -> TrainingCourse:
-    c = TrainingCourse.objects.select_related("org").filter(pk=pk).first()
-    if c is None:
-        raise Http404
-    access.require(user, perm, path=c.org_path)
-    return c
+    return access.get_scoped(TrainingCourse.objects.select_related("org"), user, pk, perm=perm)
 
 
 def get_title(user: Any, pk: int, perm: Perm = Perm.VIEW) -> ModelWorkerTitle:
-    t = ModelWorkerTitle.objects.select_related("person", "org").filter(pk=pk).first()
-    if t is None:
-        raise Http404
-    access.require(user, perm, path=t.org_path)
-    return t
+    return access.get_scoped(ModelWorkerTitle.objects.select_related("person", "org"), user, pk, perm=perm)
+
+
+# --- lists of ids sent in a body or a form ---------------------------------------------------
+
+
+def _ids(raw: Iterable[Any]) -> list[int]:
+    """Distinct ids in the order given; a value that is no id (or beyond the database's range)
+    stays in the list as 0, which names no row, so it is reported like any missing id."""
+    out: list[int] = []
+    for x in raw:
+        try:
+            n = int(x)
+        except (TypeError, ValueError):
+            n = 0
+        out.append(n if 0 < n <= access.MAX_PK else 0)
+    return list(dict.fromkeys(out))
+
+
+def _all_found(qs: QuerySet[Any], ids_: list[int], message: str, code: str, field: str) -> list[Any]:
+    rows = list(qs.filter(pk__in=[i for i in ids_ if i]))
+    if len(rows) != len(ids_):
+        # The same answer for an id nobody has and for one outside the scope: the ids not found
+        # (as sent, so nothing new), never a name.
+        missing = sorted(set(ids_) - {r.pk for r in rows})[:50]
+        raise ApplicationError(message, code=code, details={"field": field, field: missing})
+    return rows
+
+
+def files_by_ids(user: Any, raw: Iterable[Any], *, field: str = "file_ids") -> list[HardshipFile]:
+    """Hardship files named by id, all in the user's scope, else one refusal naming none."""
+    ids_ = _ids(raw)
+    qs = scoped_files(user).select_related("person", "org")
+    return _all_found(qs, ids_, _("有档案不存在或不在您的管辖范围内。"), "file_not_found", field)
+
+
+def entries_by_ids(
+    programme: AidProgramme, raw: Iterable[Any], *, field: str = "entry_ids"
+) -> list[ProgrammeEntry]:
+    """Entries of this round (got through the gatekeeper) named by id."""
+    ids_ = _ids(raw)
+    qs = ProgrammeEntry.objects.filter(programme=programme)
+    return _all_found(qs, ids_, _("所选人员不在本次活动名单中。"), "not_listed", field)
+
+
+def trainees_by_ids(course: TrainingCourse, raw: Iterable[Any], *, field: str = "trainees") -> list[Trainee]:
+    """Trainees of this course (got through the gatekeeper) named by id."""
+    ids_ = _ids(raw)
+    return _all_found(
+        Trainee.objects.filter(course=course), ids_, _("所选学员不在本培训班。"), "not_trainee", field
+    )
+
+
+def memberships_by_ids(
+    user: Any, raw: Iterable[Any], perm: Perm, *, under: str, field: str = "member_ids"
+) -> list[Membership]:
+    """Current memberships named by id under the path `under` (itself in the user's scope)."""
+    access.require(user, perm, path=under)
+    ids_ = _ids(raw)
+    qs = Membership.objects.select_related("person", "org").filter(
+        status__in=CURRENT_STATUSES, org_path__startswith=under
+    )
+    return _all_found(
+        qs, ids_, _("有会籍不存在、已终止或不在本培训班主办工会范围内。"), "member_not_found", field
+    )
 
 
 def get_membership(user: Any, pk: int, perm: Perm) -> Membership:
     """A current membership (active or retained) in scope, for starting a record about a person."""
-    m = Membership.objects.select_related("person", "org").filter(pk=pk).first()
-    if m is None:
-        raise Http404
-    access.require(user, perm, path=m.org_path)
+    m = access.get_scoped(Membership.objects.select_related("person", "org"), user, pk, perm=perm)
     if m.status not in CURRENT_STATUSES:
         raise ApplicationError(_("“%(name)s”的会籍已终止，不能登记。") % {"name": m.person.name}, code="membership_ended",
                                details={"field": "member"})  # fmt: skip

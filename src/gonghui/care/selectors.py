@@ -15,7 +15,6 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.care.actions import cost_per_trainee
 from gonghui.care.models import (
     AidProgramme,
     AidType,
@@ -37,6 +36,7 @@ from gonghui.care.models import (
     TraineeStatus,
     TrainingCourse,
 )  # fmt: skip
+from gonghui.care.rules import cost_per_trainee
 from gonghui.members.models import CURRENT_STATUSES, Membership
 from gonghui.orgs.models import Org, OrgStatus
 
@@ -394,3 +394,38 @@ def report_rows(r: dict[str, Any]) -> list[tuple[Any, ...]]:
     for c in r["children"]:
         rows.append((_("下级工会"), c["org"].name, c["files"], c["aid_people"], float(c["aid_amount"])))
     return rows
+
+
+def entries_to_pay(programme: AidProgramme) -> list[ProgrammeEntry]:
+    """The round's entries still waiting for payment (发放)."""
+    return list(ProgrammeEntry.objects.filter(programme=programme, status=EntryStatus.LISTED))
+
+
+def open_files_count(prefix: str) -> int:
+    return HardshipFile.objects.filter(org_path__startswith=prefix, status=FileStatus.OPEN).count()
+
+
+def open_file_of(person: Any, prefix: str) -> HardshipFile | None:
+    """The person's open hardship file under `prefix` (aid given to them is recorded on it)."""
+    return HardshipFile.objects.filter(
+        person=person, status=FileStatus.OPEN, org_path__startswith=prefix
+    ).first()
+
+
+def file_due_for_review(f: HardshipFile, year: int) -> bool:
+    """An open file opened before `year` and not yet reviewed that year."""
+    return f.is_open and f.opened_on.year < year and not f.reviews.filter(year=year).exists()
+
+
+def current_membership(person: Any, prefix: str) -> Membership | None:
+    return person.memberships.filter(status__in=CURRENT_STATUSES, org_path__startswith=prefix).first()
+
+
+def titles_of(person: Any, prefix: str) -> QuerySet[ModelWorkerTitle]:
+    return ModelWorkerTitle.objects.filter(person=person, org_path__startswith=prefix).order_by("-year")
+
+
+def model_care_of(person: Any, prefix: str) -> QuerySet[ModelWorkerCare]:
+    return ModelWorkerCare.objects.filter(person=person, org_path__startswith=prefix).select_related(
+        "title", "recorded_by"
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gonghui.care import views, views_training
+from gonghui.care import views, views_aid, views_training
 
 app_name = "care"
 urlpatterns = [
@@ -18,15 +18,21 @@ urlpatterns = [
     path("care/files/<int:file_id>/aid/", views.file_aid, name="file_aid"),
     path("care/documents/<int:doc_id>/", views.document_download, name="document"),
     # aid records and rounds (送温暖, 金秋助学 …)
-    path("care/aid/", views.aid_list, name="aid"),
-    path("care/aid/new/", views.aid_new, name="aid_new"),
-    path("care/programmes/", views.programme_list, name="programmes"),
-    path("care/programmes/new/", views.programme_new, name="programme_new"),
-    path("care/programmes/<int:programme_id>/", views.programme_detail, name="programme_detail"),
-    path("care/programmes/<int:programme_id>/eligible/", views.programme_eligible, name="programme_eligible"),
-    path("care/programmes/<int:programme_id>/entries/", views.programme_entries, name="programme_entries"),
-    path("care/programmes/<int:programme_id>/close/", views.programme_close, name="programme_close"),
-    path("care/programmes/<int:programme_id>/list.xlsx", views.programme_export, name="programme_export"),
+    path("care/aid/", views_aid.aid_list, name="aid"),
+    path("care/aid/new/", views_aid.aid_new, name="aid_new"),
+    path("care/programmes/", views_aid.programme_list, name="programmes"),
+    path("care/programmes/new/", views_aid.programme_new, name="programme_new"),
+    path("care/programmes/<int:programme_id>/", views_aid.programme_detail, name="programme_detail"),
+    path(
+        "care/programmes/<int:programme_id>/eligible/",
+        views_aid.programme_eligible,
+        name="programme_eligible",
+    ),
+    path(
+        "care/programmes/<int:programme_id>/entries/", views_aid.programme_entries, name="programme_entries"
+    ),
+    path("care/programmes/<int:programme_id>/close/", views_aid.programme_close, name="programme_close"),
+    path("care/programmes/<int:programme_id>/list.xlsx", views_aid.programme_export, name="programme_export"),
     # skills training
     path("care/training/", views_training.course_list, name="courses"),
     path("care/training/new/", views_training.course_new, name="course_new"),

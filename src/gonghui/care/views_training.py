@@ -21,15 +21,11 @@ from gonghui.care import actions, forms, scope, selectors
 from gonghui.care.models import (
     CareKind,
     ModelLevel,
-    ModelWorkerCare,
-    ModelWorkerTitle,
-    Trainee,
     TraineeStatus,
 )
 from gonghui.care.views import apply_error, form_page
 from gonghui.core import access
 from gonghui.core.access import Perm
-from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
 from gonghui.core.sheets import xlsx_response
 
@@ -151,10 +147,9 @@ def course_trainees(request: HttpRequest, course_id: int) -> HttpResponse:
 def course_progress(request: HttpRequest, course_id: int) -> HttpResponse:
     """Mark ticked trainees as completed (with their certificate numbers) or as not finished."""
     c = scope.get_course(request.user, course_id, Perm.MEMBER_WRITE)
-    ids_ = [int(x) for x in request.POST.getlist("trainee") if x.isdigit()]
-    chosen = list(Trainee.objects.filter(course=c, pk__in=ids_))
     op = request.POST.get("op", "complete")
     try:
+        chosen = scope.trainees_by_ids(c, request.POST.getlist("trainee"), field="trainee")
         if op == "complete":
             try:
                 on = dt.date.fromisoformat(request.POST.get("completed_on", ""))
@@ -180,7 +175,7 @@ def course_progress(request: HttpRequest, course_id: int) -> HttpResponse:
 @access.page(Perm.EXPORT)
 def course_export(request: HttpRequest, course_id: int) -> HttpResponseBase:
     c = scope.get_course(request.user, course_id, Perm.EXPORT)
-    audit_record(user=request.user, action="export.care_trainees", obj=c, org_path=c.org_path)
+    actions.care_trainees_exported(user=request.user, course=c)
     headers = [
         _("序号"),
         _("姓名"),
@@ -252,10 +247,8 @@ def title_new(request: HttpRequest) -> HttpResponse:
 def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
     t = scope.get_title(request.user, title_id)
     prefix = access.scope_path(request.user)
-    titles = ModelWorkerTitle.objects.filter(person=t.person, org_path__startswith=prefix).order_by("-year")
-    care = ModelWorkerCare.objects.filter(person=t.person, org_path__startswith=prefix).select_related(
-        "title", "recorded_by"
-    )
+    titles = selectors.titles_of(t.person, prefix)
+    care = selectors.model_care_of(t.person, prefix)
     return render(request, "care/title_detail.html", {"t": t, "titles": titles, "care": care})
 
 
