@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Routes anyone may open (login, the worker's own join and card-check pages).
 PUBLIC = {"login", "logout", "api:openapi-json", "api:openapi-view", "api:api-root"}
+# Every logged-in account changes its own password, viewers included (tests/accounts/test_security.py).
+PUBLIC |= {"password_change"}
 PUBLIC_PREFIXES = ("static/", "media/")
 # URL names whose pages are public by design, matched by prefix (filled by later apps).
 PUBLIC_NAME_PREFIXES: tuple[str, ...] = ("members:public_", "members:join", "members:card_check")
