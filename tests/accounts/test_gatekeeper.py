@@ -76,6 +76,8 @@ def object_values(tree: dict[str, Any], *, inside: bool) -> dict[str, dict[str, 
         "api": {"code": org.code, "employer_id": employer.pk},
         "": {"code": org.code, "pk": employer.pk},
         "reports": {"code": org.code, "fmt": "xlsx"},
+        # one object of each kind named in bodies and query strings (tests/accounts/gatekeeper.py)
+        "ids": {"org_code": org.code, "employer": employer.pk},
     }
     for hook in EXTRA_VALUES:
         hook(tree, values, inside)
@@ -218,3 +220,85 @@ def test_township_account_sees_its_own_objects(client: Any, tree: dict[str, Any]
     assert client.get(f"/employers/{tree['employers']['甲公司'].pk}/").status_code == 200
     assert client.get("/orgs/T0006/").status_code == 404
     assert client.get("/orgs/T0001/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_foreign_ids_in_bodies_and_query_strings_answer_like_missing_ones(
+    client: Any, tree: dict[str, Any], api_token: Any
+) -> None:
+    """Every id or org code in an API body or query string resolves inside the scope: another
+    township's object answers exactly like one nobody has (tests/accounts/gatekeeper.py)."""
+    from tests.accounts import gatekeeper as sweep
+
+    client.raise_request_exception = False
+    headers = api_token("east_admin")
+    inside, outside = object_values(tree, inside=True), object_values(tree, inside=False)
+    own, foreign = inside["ids"], outside["ids"]
+    nobody = {k: sweep.NOBODY_INT for k in own} | sweep.nobody_values()
+    doc = sweep.openapi()
+    s = sweep.Sweep()
+
+    def judge(label: str, tries: dict[str, tuple[int, Any]]) -> None:
+        if tries["foreign"] != tries["nobody"] or tries["foreign"][0] >= 500:
+            s.leaks.append({"where": label, "foreign": tries["foreign"], "nobody": tries["nobody"]})
+        if tries["own"] != tries["nobody"]:
+            s.reached += 1
+        else:
+            s.not_reached.append(label)
+
+    for path, ops in doc["paths"].items():
+        key = path.split("/api/v1/", 1)[1].strip("/")
+        url = path.format(**inside["api"])
+        for method, op in ops.items():
+            if method == "get":
+                for param in op.get("parameters", []):
+                    kind = sweep.kind_of(key, param["name"]) if param["in"] == "query" else None
+                    if kind is None:
+                        continue
+                    if kind not in foreign:
+                        s.untried.append(f"GET {key} ?{param['name']} ({kind})")
+                        continue
+                    tries = {}
+                    for who, v in (("own", own[kind]), ("foreign", foreign[kind]), ("nobody", nobody[kind])):
+                        resp = sweep.rolled_back(client.get, url, {param["name"]: v}, **headers)
+                        tries[who] = sweep.answer(resp, v)
+                    s.query_ids += 1
+                    s.routes.add(f"GET {key}")
+                    judge(f"GET {key} ?{param['name']}", tries)
+            elif method in ("post", "patch", "put"):
+                content = op.get("requestBody", {}).get("content", {})
+                if "application/json" not in content:
+                    if content:
+                        s.skipped.append(f"{method.upper()} {key} (multipart)")
+                    continue
+                schema = content["application/json"]["schema"]
+                slots = sweep.id_slots(doc, key, schema)
+                required = set(sweep.resolve(doc, schema).get("required", []))
+                base = sweep.with_values(API_BODIES.get(key, {}), inside["api"])
+                for slot in slots:
+                    name, sub, kind, _is_list = slot
+                    label = f"{method.upper()} {key} {name}{'.' + sub if sub else ''}"
+                    if kind not in foreign:
+                        s.untried.append(f"{label} ({kind})")
+                        continue
+                    tries = {}
+                    for who, v in (("own", own[kind]), ("foreign", foreign[kind]), ("nobody", nobody[kind])):
+                        body = json.dumps(sweep.body_with(base, required, slots, slot, v))
+                        send = getattr(client, method)
+                        resp = sweep.rolled_back(
+                            send, url, data=body, content_type="application/json", **headers
+                        )
+                        tries[who] = sweep.answer(resp, v)
+                    s.body_ids += 1
+                    s.routes.add(f"{method.upper()} {key}")
+                    judge(label, tries)
+
+    print("\n" + s.report())
+    print("not decisive (the in-scope value answered like nobody's):", *s.not_reached, sep="\n  ")
+    print("untried (no object of the kind):", *s.untried, sep="\n  ")
+    print("skipped:", *s.skipped, sep="\n  ")
+    for leak in s.leaks:
+        print("LEAK", leak["where"], "foreign →", leak["foreign"], "nobody →", leak["nobody"])
+    assert s.body_ids >= 20 and s.query_ids >= 8
+    unknown = [x for x in s.leaks if x["where"] not in sweep.KNOWN_LEAKS]
+    assert not unknown, unknown

@@ -21,6 +21,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
         HardshipDocument,
         HardshipFile,
         ModelWorkerTitle,
+        ProgrammeEntry,
         Trainee,
         TrainingCourse,
     )  # fmt: skip
@@ -52,7 +53,8 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
     )
     c = TrainingCourse.objects.create(title="门禁培训", trade="电工", starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 1, 9),
                                       place="县城", provider="学校", cost=Decimal("1000"), **scope)  # fmt: skip
-    Trainee.objects.create(course=c, person=person, is_migrant=True, **scope)
+    trainee = Trainee.objects.create(course=c, person=person, is_migrant=True, **scope)
+    entry = ProgrammeEntry.objects.create(programme=p, file=f, person=person, amount=Decimal("1000"), **scope)
     t = ModelWorkerTitle.objects.create(
         person=person, level="county", year=2020, title="会泽县劳动模范", **scope
     )
@@ -65,6 +67,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
         "title_id": t.pk,
     }
     values["api"].update(file_id=f.pk, programme_id=p.pk, course_id=c.pk, title_id=t.pk, care_member_id=m.pk)
+    values["ids"].update(care_file=f.pk, care_entry=entry.pk, care_trainee=trainee.pk)
 
 
 if _objects not in gk.EXTRA_VALUES:

@@ -14,12 +14,14 @@ from tests.accounts import test_gatekeeper as gatekeeper
 def _gatekeeper_objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bool) -> None:
     """One of each object, written directly (no audit lines: the viewer test counts them)."""
     from gonghui.elections.models import (
+        Candidate,
         DocKind,
         Document,
         Election,
         Formation,
         FormationStatus,
         Post,
+        RosterEntry,
         TermRequest,
         TermRequestKind,
     )  # fmt: skip
@@ -32,7 +34,16 @@ def _gatekeeper_objects(tree: dict[str, Any], values: dict[str, dict[str, Any]],
     e = Election.objects.create(
         org=base, org_path=base.path, term_number=2, meeting_date=dt.date(2027, 1, 1), due=10, present=9
     )
-    Post.objects.create(election=e, kind="committee", seats=3)
+    post = Post.objects.create(election=e, kind="committee", seats=3)
+    roster = RosterEntry.objects.create(
+        formation=f, name="门禁创始会员", id_cipher="x", id_index=f"gk-{base.code}", id_masked="x"
+    )
+    if "membership" in values["ids"]:  # tests/members/gatekeeper.py ran first (tests/conftest.py order)
+        from gonghui.members.models import Membership
+
+        m = Membership.objects.get(pk=values["ids"]["membership"])
+        values["ids"]["candidate"] = Candidate.objects.create(post=post, membership=m, name="门禁候选人").pk
+    values["ids"]["roster_entry"] = roster.pk
     r = TermRequest.objects.create(
         org=base,
         org_path=base.path,

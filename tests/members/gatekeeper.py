@@ -39,6 +39,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
     values["members"] = {"pk": m.pk, "change": "retain", "code": org.code, "token": f"gk-{org.code}"}
     values["api"].update(member_id=m.pk, application_id=app.pk, transfer_id=t.pk)
     values["members_pks"] = {"membership": m.pk, "application": app.pk, "transfer": t.pk, "batch": batch.pk}
+    values["ids"].update(membership=m.pk, member_no=m.member_no, id_number=number)
 
 
 if _objects not in gk.EXTRA_VALUES:
