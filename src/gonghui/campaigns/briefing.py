@@ -9,7 +9,6 @@ import io
 import math
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 import xlsxwriter
 from django.utils import timezone
@@ -19,7 +18,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from gonghui.campaigns.models import Measure
 from gonghui.campaigns.selectors import Board, Unit
@@ -151,22 +150,20 @@ def briefing_pdf(b: Board, *, notes: Sequence[Any] = ()) -> bytes:
     h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=18, spaceBefore=6, wordWrap="CJK")
     cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
     story: list[Any] = [
-        Paragraph(escape(title), h1),
-        Paragraph(
-            escape(
-                f"{b.root.org.name} · 截至 {b.until:%Y-%m-%d} · 行动期限 {b.campaign.starts_on:%Y-%m-%d} 至 {b.campaign.ends_on:%Y-%m-%d}"
-            ),
+        pdf.para(title, h1),
+        pdf.para(
+            f"{b.root.org.name} · 截至 {b.until:%Y-%m-%d} · 行动期限 {b.campaign.starts_on:%Y-%m-%d} 至 {b.campaign.ends_on:%Y-%m-%d}",
             sub,
         ),
         Spacer(1, 5 * mm),
-        Paragraph(escape(_summary(b)), body),
+        pdf.para(_summary(b), body),
         Spacer(1, 3 * mm),
     ]
     chart = _chart(b, doc.width, font)
     if chart is not None:
         story += [chart, Spacer(1, 2 * mm)]
     if b.children:
-        story.append(Paragraph("各单位完成情况", h2))
+        story.append(pdf.para("各单位完成情况", h2))
         head = ["排名", "单位", "目标任务", "已完成", "完成率", "实名登记率", "情况"]
         data: list[list[Any]] = [head]
         style = [
@@ -179,7 +176,7 @@ def briefing_pdf(b: Board, *, notes: Sequence[Any] = ()) -> bytes:
         ]
         for i, u in enumerate(_ordered(b.children), start=1):
             data.append([
-                u.rank or "—", Paragraph(escape(u.org.name), cell), u.target if u.target is not None else "—", f"{u.done:,}",
+                u.rank or "—", pdf.para(u.org.name, cell), u.target if u.target is not None else "—", f"{u.done:,}",
                 f"{u.pct}%" if u.pct is not None else "—", f"{u.realname_pct}%" if u.realname_pct is not None else "—",
                 "落后" if u.behind else ("已完成" if u.target and u.done >= u.target else ""),
             ])  # fmt: skip
@@ -193,12 +190,10 @@ def briefing_pdf(b: Board, *, notes: Sequence[Any] = ()) -> bytes:
         story.append(t)
     open_notes = [n for n in notes if not n.done]
     if notes:
-        story.append(Paragraph("督促检查情况", h2))
+        story.append(pdf.para("督促检查情况", h2))
         story.append(
-            Paragraph(
-                escape(
-                    f"本期共开展督促检查 {len(notes)} 次，已整改 {len(notes) - len(open_notes)} 项，待整改 {len(open_notes)} 项。"
-                ),
+            pdf.para(
+                f"本期共开展督促检查 {len(notes)} 次，已整改 {len(notes) - len(open_notes)} 项，待整改 {len(open_notes)} 项。",
                 body,
             )
         )
@@ -209,8 +204,8 @@ def briefing_pdf(b: Board, *, notes: Sequence[Any] = ()) -> bytes:
             if n.due_on:
                 text += f"（{n.due_on:%m月%d日}前）"
             story.append(
-                Paragraph(
-                    escape(text),
+                pdf.para(
+                    text,
                     ParagraphStyle(
                         "note", parent=body, fontSize=9.5, leading=14, firstLineIndent=0, leftIndent=8
                     ),

@@ -5,6 +5,11 @@ Font (DESIGN.md): the TrueType/TTC file named by the setting or environment vari
 ``fonts-wqy-microhei``); else reportlab's built-in ``STSong-Light`` CID font, which needs no file
 but is not embedded (the reader supplies the glyphs: Acrobat and pdftoppm with poppler-data do).
 
+Markup: reportlab's ``Paragraph`` parses its text as XML-like markup (``<b>``, ``<img src=...>``,
+``<font>``...). Text from users (org and person names, notes) must never reach it raw: a name like
+``古城<b>`` breaks the build, ``<img src="/etc/passwd">`` embeds a server file. Every Paragraph
+built from data goes through `para` (or `markup_text` where the caller composes markup itself).
+
 Seal: the image file named by ``GONGHUI_SEAL_IMAGE`` (PNG with transparency works best); else a
 simple red round seal is drawn (ring, star, the federation's name along the arc).
 """
@@ -16,7 +21,8 @@ import io
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
@@ -26,6 +32,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -56,6 +66,18 @@ def font_name() -> str:
         raise FileNotFoundError(f"GONGHUI_PDF_FONT: {configured} does not exist")
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID_FONT))
     return FALLBACK_CID_FONT
+
+
+def markup_text(text: object) -> str:
+    """`text` as literal text inside reportlab markup: &, < and > escaped, quotes too."""
+    return escape(str(text), {'"': "&quot;", "'": "&#39;"})
+
+
+def para(text: object, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph showing `text` exactly as written: the one way user text enters a Paragraph."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(markup_text(text), style)
 
 
 def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], *, title: str) -> Canvas:

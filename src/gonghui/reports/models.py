@@ -111,3 +111,30 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.on}: {self.members}"
+
+
+class YearEndFigure(models.Model):
+    """One org's own figures (not rolled up) at the end of a statistical year, 30 September: the
+    snapshot the annual report reads (reports/yearend.py). `path` is where the org sat that day."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="year_end_figures")
+    on = models.DateField()
+    path = models.CharField(max_length=255)
+    base_unions = models.IntegerField(default=0)
+    employers = models.IntegerField(default=0)
+    employers_due = models.IntegerField(default=0)
+    employers_unionised = models.IntegerField(default=0)  # among employers_due
+    employees = models.BigIntegerField(default=0)  # of unionised employers
+    migrant_workers = models.BigIntegerField(default=0)  # of unionised employers
+    members = models.BigIntegerField(default=0)
+    female_members = models.BigIntegerField(default=0)
+    migrant_members = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "年报快照"
+        verbose_name_plural = "年报快照"
+        constraints = [models.UniqueConstraint(fields=["org", "on"], name="year_end_org_on")]
+        indexes = [models.Index(fields=["on", "path"], name="year_end_on_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.on}"

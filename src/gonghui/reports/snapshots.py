@@ -9,6 +9,8 @@ So for every union that has units under it, the figures at a date are computed o
 * `ensure(on)` (the daily job, `gonghui stats --snapshot`) computes `on` itself and whichever
   of the dates a dashboard for `on` compares with are missing (each year's end since
   FIRST_YEAR, the same day last year, the eve of the statistical year);
+* the last 30 September, every org's own figures that day, for the annual report
+  (reports/yearend.py), once;
 * the dashboard (reports.selectors) reads them for subtrees larger than
   GONGHUI_DASHBOARD_LIVE_LIMIT members and counts smaller ones live.
 
@@ -154,6 +156,10 @@ def ensure(on: dt.date | None = None, *, log: Any = None) -> dict[str, Any]:
     figures = compute(todo, parents)
     groups = compute_groups(parents)
     rows = sum(store(d, figures[d], parents, groups if d == on else None) for d in todo)
+    from gonghui.reports import yearend
+
+    year_end = statistical_year_eve(on)  # the annual report's day, kept once (reports/yearend.py)
+    rows += yearend.ensure(year_end)
     if log:
         log(f"snapshots of {len(todo)} dates for {len(parents)} unions")
     return {
