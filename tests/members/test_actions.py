@@ -222,10 +222,51 @@ def test_retain_restore_leave_expel(register, tree):
     assert Card.objects.get(person=m.person).status == CardStatus.REVOKED
     assert [e.type for e in m.events.all()] == ["join", "retain", "restore", "leave"]
     m2 = register("T0006")
-    m2 = actions.membership_expel(user=clerk, membership=m2, on=today)
+    m2 = actions.membership_expel(user=clerk, membership=m2, on=today, decision_no="丁工发〔2026〕3号",
+                                  decided_on=today - dt.timedelta(days=2))  # fmt: skip
     assert m2.status == MembershipStatus.EXPELLED and m2.events.last().reason == Reason.CRIMINAL
     with pytest.raises(ApplicationError):
         actions.membership_leave(user=clerk, membership=m2, on=today)
+
+
+def test_expulsion_needs_the_committee_decision_and_records_the_filing(register, tree):
+    """开除会籍 (章程第7条（2008年文本）): decided by the base committee, filed with the upper union."""
+    clerk, today = tree["users"]["east_clerk"], dt.date.today()
+    m = register("T0003", joined_on=today - dt.timedelta(days=100))
+    for kw in ({}, {"decision_no": "甲工发1号"}, {"decided_on": today}):  # decision missing in part
+        with pytest.raises(ApplicationError) as e:
+            actions.membership_change_status(
+                user=clerk, membership=m, change="expel", on=today, reason=Reason.CRIMINAL, **kw
+            )
+        assert e.value.code == "decision_required" and "第7条（2008年文本）" in e.value.message
+    with pytest.raises(ApplicationError) as e:  # the committee decides first
+        actions.membership_expel(
+            user=clerk,
+            membership=m,
+            on=today - dt.timedelta(days=1),
+            decision_no="甲工发1号",
+            decided_on=today,
+        )
+    assert e.value.code == "date_order"
+    m.refresh_from_db()
+    assert m.status == MembershipStatus.ACTIVE and not m.events.filter(type="expel").exists()
+    m = actions.membership_expel(
+        user=clerk, membership=m, on=today, decision_no="甲工发1号", decided_on=today - dt.timedelta(days=3)
+    )
+    exp = m.expulsions.get()
+    assert (exp.decision_no, exp.decided_on, exp.filed_on, exp.event.type) == (
+        "甲工发1号",
+        today - dt.timedelta(days=3),
+        None,
+        "expel",
+    )
+    with pytest.raises(ApplicationError):  # filed before it was decided
+        actions.membership_expulsion_file(user=clerk, membership=m, filed_on=today - dt.timedelta(days=4))
+    exp = actions.membership_expulsion_file(user=clerk, membership=m, filed_on=today)
+    assert exp.filed_on == today and exp.filed_with.code == "T0002"  # the upper union
+    with pytest.raises(ApplicationError) as e:
+        actions.membership_expulsion_file(user=clerk, membership=m, filed_on=today)
+    assert e.value.code == "already_filed"
 
 
 def test_status_date_rules(register, tree):

@@ -54,7 +54,8 @@ TABLE_LABELS: dict[str, Any] = {
 
 
 class EventType:
-    """会籍变化类型 (DOMAIN.md; 中国工会章程 arts. 2, 6–8). Codes the actions rely on."""
+    """会籍变化类型 (DOMAIN.md; 中国工会章程（2008年文本）第2条 入会, 第6条 退会, 第7条 开除会籍,
+    第8条 保留会籍). Codes the actions rely on."""
 
     JOIN = "join"
     TRANSFER_IN = "transfer_in"
@@ -78,6 +79,7 @@ class Reason:
     VOLUNTARY = "voluntary"
     LAPSED = "lapsed"
     CRIMINAL = "criminal"
+    EMPLOYER_CLOSED = "employer_closed"  # 工会法 art. 13: the employer ended, its union with it
     OTHER = "other"
 
 
@@ -92,7 +94,7 @@ DEFAULTS: dict[str, list[tuple[str, str, str]]] = {
         (EventType.RETAIN, "保留会籍", ""),
         (EventType.RESTORE, "恢复会籍", ""),
         (EventType.LEAVE, "退会", ""),
-        (EventType.EXPEL, "除名", ""),
+        (EventType.EXPEL, "开除会籍", ""),
     ],
     Table.CHANGE_REASON: [
         (Reason.APPLY, "本人申请入会", EventType.JOIN),
@@ -101,10 +103,11 @@ DEFAULTS: dict[str, list[tuple[str, str, str]]] = {
         (Reason.FORMATION, "本单位建会（随建会转入新工会）", EventType.TRANSFER_OUT),
         (Reason.RETIRED, "退休", EventType.RETAIN),
         (Reason.UNEMPLOYED, "失业（下岗）", EventType.RETAIN),
+        (Reason.EMPLOYER_CLOSED, "用人单位终止、工会撤销（会籍保留在上级工会）", EventType.RETAIN),
         (Reason.REEMPLOYED, "重新就业", EventType.RESTORE),
         (Reason.VOLUNTARY, "本人申请退会", EventType.LEAVE),
         (Reason.LAPSED, "连续六个月不交纳会费、不参加工会组织生活（自动退会）", EventType.LEAVE),
-        (Reason.CRIMINAL, "受到刑事处罚（除名）", EventType.EXPEL),
+        (Reason.CRIMINAL, "严重违法犯罪受到刑事处罚（开除会籍）", EventType.EXPEL),
         (Reason.OTHER, "其他", ""),
     ],
     Table.EMPLOYMENT: [

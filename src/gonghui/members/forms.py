@@ -164,11 +164,20 @@ class StatusChangeForm(forms.Form):
     reason = forms.ChoiceField(label=_("原因"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, reasons: tuple[str, ...], **kwargs: Any):
+    def __init__(self, *args: Any, reasons: tuple[str, ...], expel: bool = False, **kwargs: Any):
         kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         names = codes.labels(Table.CHANGE_REASON)
         cast(forms.ChoiceField, self.fields["reason"]).choices = [(r, names.get(r, r)) for r in reasons]
+        if expel:  # 开除会籍: the committee's decision and its filing (章程第7条（2008年文本）)
+            self.fields["decision_no"] = forms.CharField(label=_("基层工会委员会决定文号"), max_length=60)
+            self.fields["decided_on"] = forms.DateField(label=_("委员会决定日期"), widget=DATE)
+            self.fields["filed_on"] = forms.DateField(
+                label=_("报上级工会备案日期"),
+                widget=DATE,
+                required=False,
+                help_text=_("尚未备案的，可在备案后补记。"),
+            )
 
 
 class TransferOutForm(forms.Form):

@@ -59,6 +59,10 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+def _code_label(table: str, field: str) -> property:
+    return property(lambda self: codes.label(table, getattr(self, field)))
+
+
 class Person(models.Model):
     """A worker, once in the whole system: the ID number (its blind index) is the key."""
 
@@ -110,33 +114,14 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def ethnicity_label(self) -> str:
-        return codes.label(codes.Table.ETHNICITY, self.ethnicity)
-
-    @property
-    def education_label(self) -> str:
-        return codes.label(codes.Table.EDUCATION, self.education)
-
-    @property
-    def political_label(self) -> str:
-        return codes.label(codes.Table.POLITICAL, self.political_status)
-
-    @property
-    def hukou_label(self) -> str:
-        return codes.label(codes.Table.HUKOU, self.hukou_type)
-
-    @property
-    def employment_label(self) -> str:
-        return codes.label(codes.Table.EMPLOYMENT, self.employment_status)
-
-    @property
-    def group_label(self) -> str:
-        return codes.label(codes.Table.NEW_EMPLOYMENT, self.new_employment_group)
-
-    @property
-    def skill_label(self) -> str:
-        return codes.label(codes.Table.SKILL, self.skill_level)
+    # labels of the coded fields, for templates
+    ethnicity_label = _code_label(codes.Table.ETHNICITY, "ethnicity")
+    education_label = _code_label(codes.Table.EDUCATION, "education")
+    political_label = _code_label(codes.Table.POLITICAL, "political_status")
+    hukou_label = _code_label(codes.Table.HUKOU, "hukou_type")
+    employment_label = _code_label(codes.Table.EMPLOYMENT, "employment_status")
+    group_label = _code_label(codes.Table.NEW_EMPLOYMENT, "new_employment_group")
+    skill_label = _code_label(codes.Table.SKILL, "skill_level")
 
 
 class MembershipStatus(models.TextChoices):
@@ -241,6 +226,32 @@ class MembershipEvent(models.Model):
     @property
     def reason_label(self) -> str:
         return codes.label(codes.Table.CHANGE_REASON, self.reason)
+
+
+class Expulsion(models.Model):
+    """开除会籍 (中国工会章程第7条（2008年文本）): decided by the base union's committee and filed
+    with the upper union; both recorded with the 除名 event."""
+
+    event = models.OneToOneField(MembershipEvent, on_delete=models.PROTECT, related_name="expulsion")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="expulsions")
+    decision_no = models.CharField(_("委员会决定文号"), max_length=60)
+    decided_on = models.DateField(_("委员会决定日期"))
+    filed_on = models.DateField(_("报上级工会备案日期"), null=True, blank=True)
+    filed_with = models.ForeignKey(
+        Org,
+        verbose_name=_("备案的上级工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("开除会籍决定")
+        verbose_name_plural = _("开除会籍决定")
+
+    def __str__(self) -> str:
+        return self.decision_no
 
 
 class Counter(models.Model):

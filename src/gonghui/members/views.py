@@ -133,7 +133,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person_cards = list(m.person.cards.select_related("batch").order_by("-issued_on", "-id"))
     ctx = {
         "m": m, "p": m.person, "history": history, "cards": person_cards,
-        "changes": [(k, _label) for k, _label in (("retain", _("保留会籍")), ("restore", _("恢复会籍")), ("leave", _("退会")), ("expel", _("除名")))
+        "changes": [(k, _label) for k, _label in (("retain", _("保留会籍")), ("restore", _("恢复会籍")), ("leave", _("退会")), ("expel", _("开除会籍")))
                     if m.status in actions.STATUS_CHANGES[k][0]],
         "pending_transfer": m.transfers_out.filter(status=TransferStatus.PENDING).first(),
     }  # fmt: skip
@@ -183,8 +183,8 @@ def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
 
         raise Http404
     reasons = actions.STATUS_CHANGES[change][3]
-    form = forms.StatusChangeForm(request.POST or None, reasons=reasons)
-    titles = {"retain": _("保留会籍"), "restore": _("恢复会籍"), "leave": _("退会"), "expel": _("除名")}
+    form = forms.StatusChangeForm(request.POST or None, reasons=reasons, expel=change == "expel")
+    titles = {"retain": _("保留会籍"), "restore": _("恢复会籍"), "leave": _("退会"), "expel": _("开除会籍")}
     if request.method == "POST" and form.is_valid():
         try:
             actions.membership_change_status(
@@ -196,12 +196,14 @@ def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
             messages.success(request, _("已办理%(c)s。") % {"c": titles[change]})
             return redirect("members:detail", m.pk)
     intro = {
-        "retain": _("退休或失业的会员可保留会籍（《中国工会章程》），保留期间免交会费。"),
+        "retain": _("会员退休或失业的，保留会籍，保留期间免交会费（《中国工会章程》第8条（2008年文本））。"),
         "restore": _("保留会籍的会员重新就业后恢复会籍。"),
         "leave": _(
-            "会员有退会自由；连续六个月不交纳会费、不参加工会组织生活，经教育拒不改正的，视为自动退会。退会后会员证作废。"
+            "会员有退会自由；没有正当理由连续六个月不交纳会费、不参加工会组织生活，经教育拒不改正的，视为自动退会（《中国工会章程》第6条（2008年文本））。退会后会员证作废。"
         ),
-        "expel": _("会员受到刑事处罚的，开除会籍（除名）。会员证随之作废。"),
+        "expel": _(
+            "会员有严重违法犯罪行为并受到刑事处罚的，开除会籍，须经工会小组讨论、基层工会委员会决定，并报上一级工会备案（《中国工会章程》第7条（2008年文本））。会员证随之作废。"
+        ),
     }[change]
     return render(request, "core/form.html", {
         "form": form, "title": _("%(c)s：%(name)s") % {"c": titles[change], "name": m.person.name}, "intro": intro,

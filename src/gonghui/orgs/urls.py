@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gonghui.orgs import views
+from gonghui.orgs import closure, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/<str:code>/move/", views.move, name="move"),
     path("orgs/<str:code>/dissolve/", views.dissolve, name="dissolve"),
     path("orgs/<str:code>/merge/", views.merge, name="merge"),
+    path("orgs/<str:code>/employer-closed/", closure.employer_close_page, name="employer_close"),
     path("orgs/<str:code>/coverage/", views.coverage, name="coverage"),
     path("orgs/<str:code>/gaps.xlsx", views.gaps_export, name="gaps_export"),
     path("employers/", views.employers, name="employers"),

@@ -52,8 +52,10 @@ def already_member_error(user: Any, membership: Membership, *, org: Org | None =
     return ConflictError(msg, code="already_member", details=details)
 
 
-def next_number(org: Org, kind: str) -> int:
-    """The next number of `kind` for `org`, gap-free: the counter row is locked until commit."""
+def reserve_numbers(org: Org, kind: str, n: int = 1) -> int:
+    """Reserve `n` consecutive numbers of `kind` (会员编号, 登记表编号) for `org` and return the first:
+    gap-free, because the counter row stays locked until the caller's transaction commits (a
+    rollback gives the numbers back). The one allocator of the register's numbers."""
     for _attempt in range(3):
         row = Counter.objects.select_for_update().filter(org=org, kind=kind).first()
         if row is None:
@@ -63,10 +65,16 @@ def next_number(org: Org, kind: str) -> int:
             except IntegrityError:
                 pass  # another transaction created it first; lock theirs
             continue
-        row.value += 1
+        first = row.value + 1
+        row.value += n
         row.save(update_fields=["value"])
-        return row.value
+        return first
     raise ConflictError(_("编号分配冲突，请重试。"), code="counter_conflict")  # pragma: no cover
+
+
+def next_number(org: Org, kind: str) -> int:
+    """The next number of `kind` for `org` (see reserve_numbers)."""
+    return reserve_numbers(org, kind, 1)
 
 
 def format_member_no(org: Org, n: int) -> str:

@@ -50,7 +50,7 @@ def founder_register(
     yet on the register is created from the ID number; a member of another union moves here as
     转出/转入, the union of their workplace now being this one. Refused — the caller rolls the whole
     approval back — when the person is under 16 then, is registered under another name, holds
-    保留会籍 (章程 art. 7: no longer working), has a transfer pending, or is a member here already."""
+    保留会籍 (章程第8条（2008年文本）: no longer working), has a transfer pending, or is a member here already."""
     check_base_org(org)
     joined_on = check_date(joined_on, "founded_on")
     info = parse_id(pii.decrypt(id_cipher, context=ID_CONTEXT))  # the number lives in memory only

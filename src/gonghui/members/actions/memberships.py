@@ -36,6 +36,7 @@ from gonghui.members.models import (
     Application,
     Card,
     CardStatus,
+    Expulsion,
     Membership,
     MembershipStatus,
     Person,
@@ -43,7 +44,7 @@ from gonghui.members.models import (
     TransferStatus,
 )  # fmt: skip
 from gonghui.members.selectors import has_valid_card
-from gonghui.orgs.models import Employer
+from gonghui.orgs.models import Employer, Org
 from gonghui.reports import counters
 
 
@@ -144,11 +145,14 @@ STATUS_CHANGES: dict[str, tuple[tuple[str, ...], str, str, tuple[str, ...]]] = {
 
 @transaction.atomic
 def membership_change_status(
-    *, user: Any, membership: Membership, change: str, on: dt.date, reason: str, note: str = ""
-) -> Membership:
-    """保留会籍 (retired, unemployed; 章程 art. 7), 恢复, 退会 (voluntary, or automatic after six
-    months without dues or activity; art. 6), 除名 (after a criminal penalty; art. 8). Ending a
-    membership revokes the person's valid cards."""
+    *, user: Any, membership: Membership, change: str, on: dt.date, reason: str, note: str = "",
+    decision_no: str = "", decided_on: dt.date | None = None, filed_on: dt.date | None = None,
+) -> Membership:  # fmt: skip
+    """Status changes of 中国工会章程（2008年文本）: 退会 (voluntary, or after six months without dues
+    or activity, a reviewed decision; 第6条), 开除会籍 (serious crime with a criminal penalty,
+    decided by the base committee and filed with the upper union; 第7条 — the decision's number and
+    date are required, the filing date may follow with `membership_expulsion_file`), 保留会籍
+    (retired, unemployed; 第8条) and its 恢复. Ending a membership revokes the person's valid cards."""
     if change not in STATUS_CHANGES:
         raise ApplicationError(_("未知的会籍变化。"), code="change")
     allowed_from, new_status, event_type, reasons = STATUS_CHANGES[change]
@@ -166,6 +170,10 @@ def membership_change_status(
     on = check_date(on, "on")
     if on < m.joined_on:
         raise ApplicationError(_("日期不能早于入会日期。"), code="date_order", details={"field": "on"})
+    if change == "expel":
+        decision = _expulsion_decision(
+            decision_no=decision_no, decided_on=decided_on, filed_on=filed_on, on=on
+        )
     before = m.status
     had_card = has_valid_card(m.person_id)
     if new_status == MembershipStatus.RETAINED:
@@ -186,9 +194,22 @@ def membership_change_status(
             status=TransferStatus.CANCELLED, decided_at=timezone.now(), decision_note=_("会籍已终止")
         )
     m.save(update_fields=fields)
-    event_create(membership=m, type=event_type, reason=reason, on=on, user=user, note=note)
+    event = event_create(membership=m, type=event_type, reason=reason, on=on, user=user, note=note)
+    extra: dict[str, Any] = {}
+    if change == "expel":
+        Expulsion.objects.create(
+            event=event,
+            membership=m,
+            filed_with=Org.objects.get_parent(m.org) if decision["filed_on"] else None,
+            **decision,
+        )
+        extra = {
+            "decision_no": decision["decision_no"],
+            "decided_on": str(decision["decided_on"]),
+            "filed_on": str(decision["filed_on"] or ""),
+        }
     audit_record(user=audit_user(user), action=f"membership.{change}", obj=m, org_path=m.org_path,
-                 object_repr=f"{m.person.name} {m.member_no}", changes={"status": [before, new_status], "reason": reason})  # fmt: skip
+                 object_repr=f"{m.person.name} {m.member_no}", changes={"status": [before, new_status], "reason": reason, **extra})  # fmt: skip
     return m
 
 
@@ -216,7 +237,65 @@ def membership_leave(
     )
 
 
-def membership_expel(*, user: Any, membership: Membership, on: dt.date, note: str = "") -> Membership:
+def membership_expel(
+    *, user: Any, membership: Membership, on: dt.date, decision_no: str, decided_on: dt.date,
+    filed_on: dt.date | None = None, note: str = "",
+) -> Membership:  # fmt: skip
     return membership_change_status(
-        user=user, membership=membership, change="expel", on=on, reason=Reason.CRIMINAL, note=note
+        user=user, membership=membership, change="expel", on=on, reason=Reason.CRIMINAL, note=note,
+        decision_no=decision_no, decided_on=decided_on, filed_on=filed_on,
+    )  # fmt: skip
+
+
+def _expulsion_decision(
+    *, decision_no: str, decided_on: dt.date | None, filed_on: dt.date | None, on: dt.date
+) -> dict[str, Any]:
+    """开除会籍 without the base committee's decision is refused (章程第7条（2008年文本）)."""
+    decision_no = (decision_no or "").strip()
+    if not decision_no or decided_on is None:
+        raise ApplicationError(
+            _("开除会籍须经基层工会委员会决定（《中国工会章程》第7条（2008年文本）），请填写委员会决定文号和决定日期。"),
+            code="decision_required", details={"field": "decision_no" if not decision_no else "decided_on"},
+        )  # fmt: skip
+    if len(decision_no) > 60:
+        raise ApplicationError(_("决定文号过长。"), code="decision_no", details={"field": "decision_no"})
+    check_date(decided_on, "decided_on")
+    if decided_on > on:
+        raise ApplicationError(
+            _("开除会籍的日期不能早于委员会决定日期。"), code="date_order", details={"field": "decided_on"}
+        )
+    if filed_on is not None:
+        _check_filed_on(filed_on, decided_on)
+    return {"decision_no": decision_no, "decided_on": decided_on, "filed_on": filed_on}
+
+
+def _check_filed_on(filed_on: dt.date, decided_on: dt.date) -> None:
+    check_date(filed_on, "filed_on")
+    if filed_on < decided_on:
+        raise ApplicationError(
+            _("备案日期不能早于委员会决定日期。"), code="date_order", details={"field": "filed_on"}
+        )
+
+
+@transaction.atomic
+def membership_expulsion_file(*, user: Any, membership: Membership, filed_on: dt.date) -> Expulsion:
+    """Record that the committee's 开除会籍 decision was filed with the upper union (章程第7条
+    （2008年文本）: 报上一级工会备案)."""
+    exp = (
+        Expulsion.objects.select_for_update()
+        .select_related("membership__org")
+        .filter(membership=membership)
+        .order_by("-id")
+        .first()
     )
+    if exp is None:
+        raise ApplicationError(_("该会员没有开除会籍的记录。"), code="no_expulsion")
+    if exp.filed_on is not None:
+        raise ApplicationError(_("已于 %(d)s 报上级工会备案。") % {"d": exp.filed_on}, code="already_filed")
+    _check_filed_on(filed_on, exp.decided_on)
+    exp.filed_on = filed_on
+    exp.filed_with = Org.objects.get_parent(exp.membership.org)
+    exp.save(update_fields=["filed_on", "filed_with"])
+    audit_record(user=audit_user(user), action="membership.expulsion_file", obj=exp.membership,
+                 org_path=exp.membership.org_path, changes={"filed_on": str(filed_on), "decision_no": exp.decision_no})  # fmt: skip
+    return exp

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.errors import ApplicationError
 from gonghui.members.actions.common import (
     format_member_no,
+    reserve_numbers,
 )
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.models import (
@@ -50,13 +51,7 @@ def org_merge_hook(source: Org, target: Org) -> None:
         .order_by("member_no")
     )
     if olds and target.is_base:
-        counter = Counter.objects.select_for_update().filter(org=target, kind=Counter.MEMBER_NO).first()
-        if counter is None:
-            counter = Counter.objects.create(org=target, kind=Counter.MEMBER_NO, value=0)
-            counter = Counter.objects.select_for_update().get(pk=counter.pk)
-        start = counter.value
-        counter.value = start + len(olds)
-        counter.save(update_fields=["value"])
+        start = reserve_numbers(target, Counter.MEMBER_NO, len(olds)) - 1
         Membership.objects.filter(pk__in=[m.pk for m in olds]).update(
             status=MembershipStatus.TRANSFERRED, ended_on=today, updated_at=timezone.now()
         )
