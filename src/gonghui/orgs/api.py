@@ -2,7 +2,7 @@
 # No `from __future__ import annotations` here: django-ninja resolves parameter types at import.
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -241,3 +241,42 @@ def gap_list(
 ) -> Any:
     org = access.get_org(request.user, code)
     return selectors.gap_list(org, q=q, industry=industry, min_employees=min_employees)
+
+
+class EmployerCloseIn(Schema):
+    on: dt.date | None = None
+    to_org: str | None = Field(
+        None, max_length=20, description="会籍保留在哪个工会：上级工会（默认）或其下的联合工会"
+    )
+    operating_status: Literal["deregistered", "closed"] = "deregistered"
+    reason: str = Field("", max_length=200)
+
+
+class EmployerCloseOut(Schema):
+    employer: int
+    union: str
+    to_org: str
+    retained: int
+
+
+@router.post(
+    "/employers/{employer_id}/close",
+    response={200: EmployerCloseOut, **ERRORS},
+    tags=["employers"],
+    summary="用人单位终止：撤销其工会，会员会籍保留在上级工会（工会法第十三条）",
+)
+def employer_close(request: HttpRequest, employer_id: int, payload: EmployerCloseIn) -> dict[str, Any]:
+    from gonghui.orgs import closure
+
+    employer = access.get_employer(request.user, employer_id, Perm.ORG_RESTRUCTURE)
+    if employer.union is not None:  # the union dissolved must be in scope too
+        access.get_org(request.user, employer.union.code, Perm.ORG_RESTRUCTURE)
+    to_org = access.get_org(request.user, payload.to_org) if payload.to_org else None
+    done = closure.employer_close(user=request.user, employer=employer, on=payload.on, to_org=to_org,
+                                  reason=payload.reason, operating_status=payload.operating_status)  # fmt: skip
+    return {
+        "employer": done.employer.pk,
+        "union": done.union.code,
+        "to_org": done.to_org.code,
+        "retained": done.retained,
+    }
