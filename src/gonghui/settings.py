@@ -6,6 +6,10 @@ GONGHUI_DEBUG           1 for development
 GONGHUI_SECRET_KEY      else generated once into var/secret.key (0600)
 GONGHUI_PII_KEY         key for ID numbers and phones, else var/pii.key (see core/pii.py)
 GONGHUI_ALLOWED_HOSTS   comma-separated
+GONGHUI_TRUSTED_PROXIES reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the
+                        client for rate limits, login lockout and the audit log; default none (REMOTE_ADDR)
+GONGHUI_TOKEN_DAYS      lifetime of a new API token in days (default 90)
+GONGHUI_LOCKOUT_FAILURES failed logins before an account is locked for 30 minutes (default 5)
 GONGHUI_SECURE_COOKIES  1 when served over HTTPS: Secure session/CSRF cookies and HSTS (below)
 GONGHUI_HSTS_SECONDS    Strict-Transport-Security max-age with secure cookies (default 31536000, 0 = off)
 GONGHUI_BEHIND_TLS_PROXY 1 when a reverse proxy ends TLS and sets X-Forwarded-Proto (it must

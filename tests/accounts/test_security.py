@@ -146,6 +146,7 @@ def test_reset_gives_a_one_time_password_and_forces_a_change(client: Any, tree: 
     for path in ["/", "/orgs/", "/members/", "/audit/"]:
         resp = client.get(path)
         assert resp.status_code == 302 and resp["Location"] == "/account/password/", path
+    assert client.get("/members/", HTTP_HX_REQUEST="true")["HX-Redirect"] == "/account/password/"
     page = client.get("/account/password/").content.decode()
     assert "已被管理员重置" in page
     api = client.get("/api/v1/orgs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -31,6 +31,8 @@ class PasswordChangeRequiredMiddleware:
                     exc = PasswordChangeRequired()
                     body = {"code": exc.code, "message": exc.message, "details": None}
                     return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
+                if request.headers.get("HX-Request"):  # an htmx fragment: move the whole page
+                    return HttpResponse(status=204, headers={"HX-Redirect": reverse("password_change")})
                 return redirect("password_change")
         response: HttpResponseBase = self.get_response(request)
         return response

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from gonghui.core import http
 from gonghui.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from gonghui.accounts.models import User
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("gonghui_request_ip", default=None)
 
@@ -59,7 +63,7 @@ def _plain(v: Any) -> Any:
 
 def audit_record(
     *,
-    user: Any,
+    user: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -72,10 +76,11 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    is_user = user is not None and getattr(user, "is_authenticated", False)
+    # None (a command or the system) and an anonymous visitor are both written as "system"
+    account = cast("User", user) if user is not None and user.is_authenticated else None
     return AuditEntry.objects.create(
-        user=user if is_user else None,
-        username=user.get_username() if is_user else "system",
+        user=account,
+        username=account.get_username() if account is not None else "system",
         action=action,
         object_type=object_type,
         object_id=object_id,
