@@ -161,6 +161,8 @@ def test_routes_without_objects_are_scoped_or_guarded(
             continue
         url = fill(route, {}, name)
         resp = client.get(url)
+        if route.startswith("api/") and resp.status_code == 405:  # a write-only route: ask with POST
+            resp = client.post(url, data="{}", content_type="application/json")
         if route.startswith("api/"):
             assert resp.status_code == 401, f"GET {url} anonymous → {resp.status_code}"
             assert resp.json()["code"] == "unauthorized"
