@@ -6,6 +6,13 @@ GONGHUI_DEBUG           1 for development
 GONGHUI_SECRET_KEY      else generated once into var/secret.key (0600)
 GONGHUI_PII_KEY         key for ID numbers and phones, else var/pii.key (see core/pii.py)
 GONGHUI_ALLOWED_HOSTS   comma-separated
+GONGHUI_SECURE_COOKIES  1 when served over HTTPS: Secure session/CSRF cookies and HSTS (below)
+GONGHUI_HSTS_SECONDS    Strict-Transport-Security max-age with secure cookies (default 31536000, 0 = off)
+GONGHUI_BEHIND_TLS_PROXY 1 when a reverse proxy ends TLS and sets X-Forwarded-Proto (it must
+                        overwrite that header); Django then sees requests as HTTPS and sends HSTS
+Browser security (issue 12): a strict Content-Security-Policy from django-csp (no inline script:
+page scripts live in static/js/), `Cache-Control: no-store` on every view response
+(core/security.py), nosniff, Referrer-Policy same-origin, X-Frame-Options DENY.
 GONGHUI_TRUSTED_PROXIES reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the
                         client for rate limits, login lockout and the audit log; default none (REMOTE_ADDR)
 GONGHUI_TOKEN_DAYS      lifetime of a new API token in days (default 90)
@@ -95,10 +102,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gonghui.core.security.NoStoreMiddleware",  # outermost: every answer, also those rewritten below
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answered here, before the two below
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answered here, before CSP
     "csp.middleware.CSPMiddleware",
-    "gonghui.core.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -95,6 +95,9 @@ def test_api_answers_no_store(client: Any, api_token: Any) -> None:
     missing = client.get("/api/v1/orgs/T0006", **h)  # west: outside east's scope
     assert missing.status_code == 404
     _assert_no_store(missing)
+    unknown = client.get("/api/v1/no-such-route", **h)  # an error answer outside ninja's routes
+    assert unknown.status_code == 404
+    _assert_no_store(unknown)
 
 
 def test_a_view_that_says_public_is_overridden(rf: Any) -> None:
