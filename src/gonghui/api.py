@@ -1,10 +1,19 @@
 """The JSON API at /api/v1/ (django-ninja): bearer tokens, one error shape for everything.
 
-Errors: {"code": "...", "message": "...", "details": ...} with 400/401/403/404/409/422.
+Errors: {"code": "...", "message": "...", "details": ...} with 400/401/403/404/405/409/413/422/500 —
+from the handlers below, and for answers made outside the API's views (unknown /api/ paths, 405,
+Django's 500) from `core.errors.ApiErrorMiddleware`. Validation errors: code "invalid", details a list
+of {"field", "in", "message"}. The OpenAPI document lists each app's error codes as an enumeration
+(`OrgsErrorOut`, `CareErrorOut`, …; see `error_codes`).
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
+import re
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +25,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from gonghui.accounts.actions import token_authenticate
-from gonghui.core.errors import ApplicationError
+from gonghui.core.errors import ApplicationError, status_code
+from gonghui.core.schema import COMMON_ERROR_CODES, error_schema
+
+APPS = ("orgs", "campaigns", "care", "elections", "members", "rosters")
 
 
 class BearerAuth(HttpBearer):
@@ -27,10 +39,18 @@ class BearerAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class GonghuiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_errors(schema)
+        return schema
+
+
+api = GonghuiAPI(
     title="gonghui API",
     version="1",
-    description="工会组织与会员实名制管理系统接口。认证：`Authorization: Bearer <token>`（`gonghui token create USERNAME`）。",
+    description="工会组织与会员实名制管理系统接口。认证：`Authorization: Bearer <token>`（`gonghui token create USERNAME`）。"
+    '错误一律为 JSON：`{"code", "message", "details"}`；各模块的错误代码见 `…ErrorOut`。',
     auth=BearerAuth(),
     urls_namespace="api",
 )
@@ -45,14 +65,27 @@ def _app_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.message, exc.details)
 
 
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ninja's error list as [{"field": "name", "in": "body", "message": "..."}] (no input echoed)."""
+    out = []
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ())]
+        where = loc[0] if loc else ""
+        field = ".".join(loc[1:]) if len(loc) > 1 else where
+        if where == "body" and len(loc) > 2 and loc[1] == "payload":
+            field = ".".join(loc[2:])
+        out.append({"field": field, "in": where, "message": str(e.get("msg", ""))})
+    return out
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, 422, "validation", "请求数据格式不正确。", exc.errors)
+    return _error(request, 422, "invalid", "请求数据格式不正确。", validation_details(exc.errors))
 
 
 @api.exception_handler(DjangoValidationError)
 def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    return _error(request, 422, "validation", "; ".join(exc.messages), getattr(exc, "message_dict", None))
+    return _error(request, 422, "invalid", "; ".join(exc.messages), getattr(exc, "message_dict", None))
 
 
 @api.exception_handler(AuthenticationError)
@@ -72,7 +105,130 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "error", str(exc))
+    return _error(request, exc.status_code, status_code(exc.status_code), str(exc))
+
+
+# --------------------------------------------------------------------------- the OpenAPI document
+
+_CODE_CALL = re.compile(r"error", re.IGNORECASE)
+SRC = Path(__file__).resolve().parent
+
+
+def _module_file(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin)
+
+
+def _imports(tree: ast.AST, module: str, is_pkg: bool) -> set[str]:
+    """The gonghui modules a module imports (at top level or inside functions)."""
+    found: set[str] = set()
+    package = module if is_pkg else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parent = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)  # `from pkg import module`
+    return {m for m in found if m.startswith("gonghui.")}
+
+
+def _codes_in(tree: ast.AST) -> set[str]:
+    """String codes a module raises: `code="..."` in any call, and the `code` argument of helpers
+    that build errors (`_field_error(message, field, "required")`) with its default."""
+    codes: set[str] = set()
+    helpers: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names = [a.arg for a in node.args.args]
+            if "code" in names and _CODE_CALL.search(node.name):
+                helpers[node.name] = names.index("code")
+                defaults = node.args.defaults
+                i = names.index("code") - (len(names) - len(defaults))
+                if i >= 0 and isinstance(defaults[i], ast.Constant) and isinstance(defaults[i].value, str):
+                    codes.add(defaults[i].value)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for kw in node.keywords:
+            if kw.arg == "code" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                codes.add(kw.value.value)
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name in helpers and len(node.args) > helpers[name]:
+            arg = node.args[helpers[name]]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                codes.add(arg.value)
+    return codes
+
+
+@cache
+def error_codes(app: str) -> tuple[str, ...]:
+    """Every error code the API of `app` can answer with: the common ones and those raised by the
+    app's api modules and every gonghui module they import, directly or not (read from the source)."""
+    starts = [f"gonghui.{app}.{p.stem}" for p in (SRC / app).glob("api*.py")]
+    starts += [f"gonghui.{app}.api.{p.stem}" for p in (SRC / app / "api").glob("*.py")]
+    seen: set[str] = set()
+    todo = list(starts)
+    codes: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _module_file(name)
+        if path is None or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        codes |= _codes_in(tree)
+        todo.extend(_imports(tree, name, path.name == "__init__.py") - seen)
+    return tuple(COMMON_ERROR_CODES) + tuple(sorted(codes - set(COMMON_ERROR_CODES)))
+
+
+ERROR_ANSWERS = {
+    "400": "请求有误",
+    "401": "需要有效的接口令牌",
+    "403": "无权进行此操作",
+    "404": "对象不存在或不在管辖范围内",
+    "409": "与现有数据冲突",
+    "422": "请求数据不符合要求",
+}
+
+
+def _app_of(operation_id: str) -> str | None:
+    for app in APPS:
+        if operation_id.startswith(f"gonghui_{app}_"):
+            return app
+    return None
+
+
+def document_errors(schema: dict[str, Any]) -> None:
+    """Every operation documents its error answers with its app's `<App>ErrorOut`, whose `code` is an
+    enumeration of that app's codes; the generic `ErrorOut` is replaced."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for methods in schema.get("paths", {}).values():
+        for op in methods.values():
+            app = _app_of(op.get("operationId", ""))
+            if app is None:
+                continue
+            name = f"{app.capitalize()}ErrorOut"
+            if name not in components:
+                components[name] = error_schema(name, list(error_codes(app)))
+            responses = op.setdefault("responses", {})
+            for status, text in ERROR_ANSWERS.items():
+                responses[status] = {
+                    "description": text,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                }
+    components.pop("ErrorOut", None)
 
 
 def _register_routers() -> None:

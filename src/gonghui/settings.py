@@ -103,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "gonghui.core.security.NoStoreMiddleware",  # outermost: every answer, also those rewritten below
+    "gonghui.core.errors.ApiErrorMiddleware",  # /api/: every error answer in the JSON shape
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answered here, before CSP
     "csp.middleware.CSPMiddleware",

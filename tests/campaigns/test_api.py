@@ -105,10 +105,10 @@ def test_scope_and_rights(client: Any, register_story: Any, api_token: Any) -> N
     ("patch", "status", "code"),
     [
         ({"ends_on": "2025-01-01"}, 400, "period"),
-        ({"measure": "bogus"}, 422, "validation"),
+        ({"measure": "bogus"}, 422, "invalid"),
         ({"growth_rate": None, "net_minimum": None}, 400, "target_required"),
         ({"org": "T0003"}, 400, "org_kind"),
-        ({"growth_rate": "-5"}, 422, "validation"),
+        ({"growth_rate": "-5"}, 422, "invalid"),
         ({"org": "NOPE"}, 404, "not_found"),
     ],
 )

@@ -68,8 +68,8 @@ def test_create_update_move(client: Any, tree: dict[str, Any], api_token: Any) -
             400,
             "kind_not_allowed",
         ),
-        ({"parent": "T0002", "kind": "grassroots", "name": "x", "region_code": "99"}, 422, "validation"),
-        ({"parent": "T0002", "kind": "nonsense", "name": "x", "region_code": "530326"}, 422, "validation"),
+        ({"parent": "T0002", "kind": "grassroots", "name": "x", "region_code": "99"}, 422, "invalid"),
+        ({"parent": "T0002", "kind": "nonsense", "name": "x", "region_code": "530326"}, 422, "invalid"),
         (
             {"parent": "T0002", "kind": "grassroots", "name": "东镇甲公司工会", "region_code": "530326"},
             409,

@@ -22,6 +22,7 @@ from gonghui.campaigns.models import (
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
+from gonghui.core.schema import Code, Id, Str60, Str120, Str200, Text, Text4000, UInt
 from gonghui.orgs.api import ERRORS
 
 router = Router(tags=["campaigns"])
@@ -78,57 +79,59 @@ class BoardOut(Schema):
 
 
 class CampaignIn(Schema):
-    org: str = Field(..., description="牵头工会的组织代码")
-    name: str = Field(..., min_length=1, max_length=120)
+    org: Code = Field(..., description="牵头工会的组织代码")
+    name: Str120 = Field(..., min_length=1)
     measure: Measure
     starts_on: dt.date
     ends_on: dt.date
     baseline_source: BaselineSource = BaselineSource.REGISTER
     baseline_on: dt.date | None = None
-    baseline: int | None = Field(None, ge=0)
-    growth_rate: Decimal | None = Field(None, ge=0, le=1000)
-    net_minimum: int | None = Field(None, ge=0)
-    behind_margin: Decimal | None = Field(None, ge=0, le=100)
-    description: str = ""
+    baseline: UInt | None = None
+    growth_rate: Decimal | None = Field(None, ge=0, le=1000, decimal_places=2)
+    net_minimum: UInt | None = None
+    behind_margin: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    description: Text = ""
     split_method: SplitMethod | None = None
 
 
 class CampaignPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=120)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    baseline_source: BaselineSource | None = None
-    baseline_on: dt.date | None = None
-    baseline: int | None = Field(None, ge=0)
-    growth_rate: Decimal | None = Field(None, ge=0, le=1000)
-    net_minimum: int | None = Field(None, ge=0)
-    behind_margin: Decimal | None = Field(None, ge=0, le=100)
-    description: str | None = None
+    """Fields left out stay unchanged; `null` only where the column allows it."""
+
+    name: Str120 = Field(None, min_length=1)
+    starts_on: dt.date = None
+    ends_on: dt.date = None
+    baseline_source: BaselineSource = None
+    baseline_on: dt.date = None
+    baseline: UInt | None = None
+    growth_rate: Decimal | None = Field(None, ge=0, le=1000, decimal_places=2)
+    net_minimum: UInt | None = None
+    behind_margin: Decimal = Field(None, ge=0, le=100, decimal_places=2)
+    description: Text = None
 
 
 class AllocateIn(Schema):
     method: SplitMethod
-    manual: dict[str, int] | None = Field(
-        None, description="逐个填写时：下级组织代码 → 任务数，之和须等于本级任务"
+    manual: dict[Code, UInt] | None = Field(
+        None, max_length=5000, description="逐个填写时：下级组织代码 → 任务数，之和须等于本级任务"
     )
 
 
-class NoteIn(Schema):
-    org: str = Field(..., description="检查单位的组织代码")
+class CampaignNoteIn(Schema):
+    org: Code = Field(..., description="检查单位的组织代码")
     on: dt.date
     kind: NoteKind = NoteKind.VISIT
-    findings: str = Field(..., min_length=1, max_length=4000)
-    follow_up: str = Field("", max_length=4000)
+    findings: Text4000 = Field(..., min_length=1)
+    follow_up: Text4000 = ""
     due_on: dt.date | None = None
-    group: int | None = None
+    group: Id | None = None
 
 
 class NoteDoneIn(Schema):
     done_on: dt.date | None = None
-    result: str = Field("", max_length=4000)
+    result: Text4000 = ""
 
 
-class NoteOut(Schema):
+class CampaignNoteOut(Schema):
     id: int
     org: str
     on: dt.date
@@ -143,10 +146,10 @@ class NoteOut(Schema):
 
 
 class GroupIn(Schema):
-    name: str = Field(..., min_length=1, max_length=60)
-    leader: str = Field(..., min_length=1, max_length=60)
-    members: str = Field("", max_length=200)
-    units: list[str] = Field(default_factory=list, description="负责单位的组织代码")
+    name: Str60 = Field(..., min_length=1)
+    leader: Str60 = Field(..., min_length=1)
+    members: Str200 = ""
+    units: list[Code] = Field(default_factory=list, max_length=5000, description="负责单位的组织代码")
 
 
 def campaign_out(c: Campaign) -> dict[str, Any]:
@@ -203,7 +206,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> tuple[int, dic
     response={200: BoardOut, **ERRORS},
     summary="行动进度：本单位与下一级各单位、工作组",
 )
-def campaign_detail(request: HttpRequest, campaign_id: int, on: dt.date | None = None) -> dict[str, Any]:
+def campaign_detail(request: HttpRequest, campaign_id: Id, on: dt.date | None = None) -> dict[str, Any]:
     campaign, root = scope.get_campaign_view(request.user, campaign_id)
     return board_out(selectors.board(campaign, root=root, on=on))
 
@@ -213,7 +216,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int, on: dt.date | None =
     response={200: CampaignOut, **ERRORS},
     summary="修改目标（已分解的任务按原方式重新分解）",
 )
-def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> dict[str, Any]:
+def campaign_update(request: HttpRequest, campaign_id: Id, payload: CampaignPatch) -> dict[str, Any]:
     campaign = scope.get_campaign(request.user, campaign_id, Perm.CAMPAIGN_MANAGE)
     return campaign_out(
         actions.campaign_update(user=request.user, campaign=campaign, **payload.dict(exclude_unset=True))
@@ -226,7 +229,7 @@ def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPat
     summary="某一单位的进度及其下级",
 )
 def unit_detail(
-    request: HttpRequest, campaign_id: int, code: str, on: dt.date | None = None
+    request: HttpRequest, campaign_id: Id, code: Code, on: dt.date | None = None
 ) -> dict[str, Any]:
     campaign, _top = scope.get_campaign_view(request.user, campaign_id)
     org = scope.get_unit(request.user, campaign, code)
@@ -238,7 +241,7 @@ def unit_detail(
     response={200: BoardOut, **ERRORS},
     summary="把本单位任务分解到直接下级",
 )
-def unit_allocate(request: HttpRequest, campaign_id: int, code: str, payload: AllocateIn) -> dict[str, Any]:
+def unit_allocate(request: HttpRequest, campaign_id: Id, code: Code, payload: AllocateIn) -> dict[str, Any]:
     campaign, _top = scope.get_campaign_view(request.user, campaign_id)
     org = scope.get_unit(request.user, campaign, code, Perm.CAMPAIGN_MANAGE)
     actions.campaign_allocate(
@@ -247,8 +250,10 @@ def unit_allocate(request: HttpRequest, campaign_id: int, code: str, payload: Al
     return board_out(selectors.board(campaign, root=org))
 
 
-@router.get("/campaigns/{campaign_id}/notes", response={200: list[NoteOut], **ERRORS}, summary="督查记录")
-def note_list(request: HttpRequest, campaign_id: int, open_only: bool = False) -> list[dict[str, Any]]:
+@router.get(
+    "/campaigns/{campaign_id}/notes", response={200: list[CampaignNoteOut], **ERRORS}, summary="督查记录"
+)
+def note_list(request: HttpRequest, campaign_id: Id, open_only: bool = False) -> list[dict[str, Any]]:
     campaign, root = scope.get_campaign_view(request.user, campaign_id)
     qs = selectors.notes_under(campaign, root)
     if open_only:
@@ -256,8 +261,10 @@ def note_list(request: HttpRequest, campaign_id: int, open_only: bool = False) -
     return [note_out(n) for n in qs[:1000]]
 
 
-@router.post("/campaigns/{campaign_id}/notes", response={201: NoteOut, **ERRORS}, summary="记录督促检查")
-def note_create(request: HttpRequest, campaign_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/campaigns/{campaign_id}/notes", response={201: CampaignNoteOut, **ERRORS}, summary="记录督促检查"
+)
+def note_create(request: HttpRequest, campaign_id: Id, payload: CampaignNoteIn) -> tuple[int, dict[str, Any]]:
     campaign, _top = scope.get_campaign_view(request.user, campaign_id)
     org = scope.get_unit(request.user, campaign, payload.org, Perm.CAMPAIGN_MANAGE)
     group = None
@@ -272,9 +279,11 @@ def note_create(request: HttpRequest, campaign_id: int, payload: NoteIn) -> tupl
 
 
 @router.post(
-    "/campaigns/{campaign_id}/notes/{note_id}/done", response={200: NoteOut, **ERRORS}, summary="标记整改完成"
+    "/campaigns/{campaign_id}/notes/{note_id}/done",
+    response={200: CampaignNoteOut, **ERRORS},
+    summary="标记整改完成",
 )
-def note_done(request: HttpRequest, campaign_id: int, note_id: int, payload: NoteDoneIn) -> dict[str, Any]:
+def note_done(request: HttpRequest, campaign_id: Id, note_id: Id, payload: NoteDoneIn) -> dict[str, Any]:
     campaign, _top = scope.get_campaign_view(request.user, campaign_id)
     note = scope.get_note(request.user, campaign, note_id, Perm.CAMPAIGN_MANAGE)
     done_on = payload.done_on or timezone.localdate()
@@ -284,7 +293,7 @@ def note_done(request: HttpRequest, campaign_id: int, note_id: int, payload: Not
 
 
 @router.post("/campaigns/{campaign_id}/groups", response={201: GroupOut, **ERRORS}, summary="新建工作组")
-def group_create(request: HttpRequest, campaign_id: int, payload: GroupIn) -> tuple[int, dict[str, Any]]:
+def group_create(request: HttpRequest, campaign_id: Id, payload: GroupIn) -> tuple[int, dict[str, Any]]:
     campaign = scope.get_campaign(request.user, campaign_id, Perm.CAMPAIGN_MANAGE)
     units = [scope.get_unit(request.user, campaign, code) for code in payload.units]
     g = actions.workgroup_save(user=request.user, campaign=campaign, name=payload.name, leader=payload.leader,

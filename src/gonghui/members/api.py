@@ -4,19 +4,33 @@ Personal numbers appear masked; the full ID number and phone only through POST
 /members/{id}/reveal (right: pii.reveal, audited). A lookup by ID number or phone sends the number
 in a request header (X-Id-Number / X-Phone), so it never sits in a URL or an access log.
 """
-
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja resolves parameter types at import.
 
 import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
+from gonghui.core.schema import (
+    Code,
+    Id,
+    IdList,
+    Pagination,
+    Search,
+    Str12,
+    Str20,
+    Str24,
+    Str32,
+    Str40,
+    Str60,
+    Str120,
+    Str200,
+)
 from gonghui.members import actions, cards, scope, selectors
 from gonghui.members.models import (
     Application,
@@ -95,32 +109,32 @@ class MemberDetailOut(MemberOut):
 
 
 class PersonIn(Schema):
-    name: str = Field(..., min_length=1, max_length=40)
-    id_number: str = Field(..., description="公民身份号码，18 位或旧式 15 位")
-    phone: str = ""
-    ethnicity: str = ""
-    education: str = ""
-    political_status: str = ""
-    hukou_type: str = ""
+    name: Str40 = Field(..., min_length=1)
+    id_number: Str32 = Field(..., description="公民身份号码，18 位或旧式 15 位")
+    phone: Str20 = ""
+    ethnicity: Str24 = ""
+    education: Str24 = ""
+    political_status: Str24 = ""
+    hukou_type: Str24 = ""
     is_migrant: bool | None = Field(None, description="不填则按户籍类型（农业户口）判断")
-    employment_status: str = ""
-    new_employment_group: str = ""
-    job: str = ""
-    skill_level: str = ""
+    employment_status: Str24 = ""
+    new_employment_group: Str24 = ""
+    job: Str60 = ""
+    skill_level: Str24 = ""
     is_model_worker: bool = False
-    employer_id: int | None = None
-    employer_name: str = ""
+    employer_id: Id | None = None
+    employer_name: Str120 = ""
 
 
 class MemberCreate(PersonIn):
-    org: str = Field(..., description="基层工会组织代码")
+    org: Code = Field(..., description="基层工会组织代码")
     joined_on: dt.date | None = None
 
 
 class ApplicationCreate(PersonIn):
-    org: str = Field(..., description="基层工会组织代码")
+    org: Code = Field(..., description="基层工会组织代码")
     channel: Literal["paper", "roster"] = "paper"
-    workplace: str = ""
+    workplace: Str120 = ""
 
 
 class ApplicationOut(Schema):
@@ -151,7 +165,7 @@ class ApplicationOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=200)
+    reason: Str200 = Field(..., min_length=1)
 
 
 class ApproveIn(Schema):
@@ -166,8 +180,8 @@ class RevealOut(Schema):
 class StatusIn(Schema):
     change: Literal["retain", "restore", "leave", "expel"]
     on: dt.date
-    reason: str
-    note: str = ""
+    reason: Str24
+    note: Str200 = ""
 
 
 class CardOut(Schema):
@@ -181,8 +195,8 @@ class CardOut(Schema):
 
 
 class CardIssueIn(Schema):
-    org: str
-    membership_ids: list[int] | None = None
+    org: Code
+    membership_ids: IdList | None = None
     issued_on: dt.date | None = None
 
 
@@ -212,19 +226,19 @@ class TransferOut(Schema):
 
 
 class TransferIn(Schema):
-    to_org: str = Field(..., description="转入基层工会组织代码")
+    to_org: Code = Field(..., description="转入基层工会组织代码")
     side: Literal["from", "to"] = Field(
         ..., description="发起方：from 转出方（需 membership_id）；to 转入方（需 id_number）"
     )
-    membership_id: int | None = None
-    id_number: str = ""
-    new_employer_id: int | None = None
-    new_employer_name: str = ""
-    note: str = ""
+    membership_id: Id | None = None
+    id_number: Str32 = ""
+    new_employer_id: Id | None = None
+    new_employer_name: Str120 = ""
+    note: Str200 = ""
 
 
-class NoteIn(Schema):
-    note: str = ""
+class TransferNoteIn(Schema):
+    note: Str200 = ""
 
 
 def _member_detail(m: Membership) -> Membership:
@@ -245,10 +259,10 @@ def _person_kwargs(request: HttpRequest, payload: PersonIn) -> dict[str, Any]:
 
 
 @router.get("/members", response=list[MemberOut], summary="会员列表（管辖范围内，脱敏）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def member_list(
-    request: HttpRequest, q: str = "", org: str = "", employer: str = "", migrant: bool | None = None, group: str = "",
-    status: str = "current",
+    request: HttpRequest, q: Search = "", org: Code = "", employer: Search = "", migrant: bool | None = None, group: Str24 = "",
+    status: Str12 = "current",
 ) -> Any:  # fmt: skip
     under = access.get_org(request.user, org) if org else None
     f = selectors.MemberFilters(q=q, employer=employer, group=group, status=status,
@@ -258,9 +272,9 @@ def member_list(
 
 _LOOKUP_HEADERS = {
     "parameters": [
-        {"in": "header", "name": "X-Id-Number", "required": False, "schema": {"type": "string"},
+        {"in": "header", "name": "X-Id-Number", "required": False, "schema": {"type": "string", "maxLength": 32},
          "description": "公民身份号码（放在请求头中，不进入网址和访问日志）"},
-        {"in": "header", "name": "X-Phone", "required": False, "schema": {"type": "string"}, "description": "手机号（请求头）"},
+        {"in": "header", "name": "X-Phone", "required": False, "schema": {"type": "string", "maxLength": 32}, "description": "手机号（请求头）"},
     ]
 }  # fmt: skip
 
@@ -283,7 +297,7 @@ def member_lookup(request: HttpRequest) -> Any:
 @router.get(
     "/members/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="会员详情与会籍变化记录"
 )
-def member_detail(request: HttpRequest, member_id: int) -> Any:
+def member_detail(request: HttpRequest, member_id: Id) -> Any:
     return _member_detail(scope.get_membership(request.user, member_id))
 
 
@@ -306,7 +320,7 @@ def member_create(request: HttpRequest, payload: MemberCreate) -> Any:
     response={200: RevealOut, **ERRORS},
     summary="查看完整身份证号和手机号（留痕）",
 )
-def member_reveal(request: HttpRequest, member_id: int) -> Any:
+def member_reveal(request: HttpRequest, member_id: Id) -> Any:
     m = scope.get_membership(request.user, member_id, Perm.REVEAL_PII)
     return actions.person_reveal_pii(user=request.user, membership=m, purpose="api")
 
@@ -314,7 +328,7 @@ def member_reveal(request: HttpRequest, member_id: int) -> Any:
 @router.post(
     "/members/{member_id}/status", response={200: MemberDetailOut, **ERRORS}, summary="保留、恢复、退会、除名"
 )
-def member_status(request: HttpRequest, member_id: int, payload: StatusIn) -> Any:
+def member_status(request: HttpRequest, member_id: Id, payload: StatusIn) -> Any:
     m = scope.get_membership(request.user, member_id, Perm.MEMBER_WRITE)
     m = actions.membership_change_status(user=request.user, membership=m, **payload.dict())
     return _member_detail(m)
@@ -324,8 +338,8 @@ def member_status(request: HttpRequest, member_id: int, payload: StatusIn) -> An
 
 
 @router.get("/applications", response=list[ApplicationOut], tags=["applications"], summary="入会申请列表")
-@paginate(LimitOffsetPagination)
-def application_list(request: HttpRequest, status: str = "pending", org: str = "") -> Any:
+@paginate(Pagination)
+def application_list(request: HttpRequest, status: Str12 = "pending", org: Code = "") -> Any:
     qs = scope.scoped_applications(request.user).select_related("org", "membership")
     if status in ApplicationStatus.values:
         qs = qs.filter(status=status)
@@ -340,7 +354,7 @@ def application_list(request: HttpRequest, status: str = "pending", org: str = "
     tags=["applications"],
     summary="入会申请详情",
 )
-def application_detail(request: HttpRequest, application_id: int) -> Any:
+def application_detail(request: HttpRequest, application_id: Id) -> Any:
     return scope.get_application(request.user, application_id)
 
 
@@ -365,7 +379,7 @@ def application_create(request: HttpRequest, payload: ApplicationCreate) -> Any:
     tags=["applications"],
     summary="审核通过（编会员号）",
 )
-def application_approve(request: HttpRequest, application_id: int, payload: ApproveIn) -> Any:
+def application_approve(request: HttpRequest, application_id: Id, payload: ApproveIn) -> Any:
     app = scope.get_application(request.user, application_id, Perm.REVIEW)
     actions.application_approve(user=request.user, application=app, joined_on=payload.joined_on)
     return scope.get_application(request.user, application_id)
@@ -377,7 +391,7 @@ def application_approve(request: HttpRequest, application_id: int, payload: Appr
     tags=["applications"],
     summary="不予通过（附原因）",
 )
-def application_reject(request: HttpRequest, application_id: int, payload: ReasonIn) -> Any:
+def application_reject(request: HttpRequest, application_id: Id, payload: ReasonIn) -> Any:
     app = scope.get_application(request.user, application_id, Perm.REVIEW)
     return actions.application_reject(user=request.user, application=app, reason=payload.reason)
 
@@ -388,7 +402,7 @@ def application_reject(request: HttpRequest, application_id: int, payload: Reaso
     tags=["applications"],
     summary="退回修改（附原因）",
 )
-def application_return(request: HttpRequest, application_id: int, payload: ReasonIn) -> Any:
+def application_return(request: HttpRequest, application_id: Id, payload: ReasonIn) -> Any:
     app = scope.get_application(request.user, application_id, Perm.REVIEW)
     return actions.application_return(user=request.user, application=app, reason=payload.reason)
 
@@ -397,8 +411,8 @@ def application_return(request: HttpRequest, application_id: int, payload: Reaso
 
 
 @router.get("/cards", response=list[CardOut], tags=["cards"], summary="会员证列表")
-@paginate(LimitOffsetPagination)
-def card_list(request: HttpRequest, org: str = "", status: str = "") -> Any:
+@paginate(Pagination)
+def card_list(request: HttpRequest, org: Code = "", status: Str12 = "") -> Any:
     qs = scope.scoped_cards(request.user).select_related("membership", "person")
     if org:
         qs = qs.filter(batch__org_path__startswith=access.get_org(request.user, org).path)
@@ -408,8 +422,8 @@ def card_list(request: HttpRequest, org: str = "", status: str = "") -> Any:
 
 
 @router.get("/cards/missing", response=list[MemberOut], tags=["cards"], summary="尚未发证的会员")
-@paginate(LimitOffsetPagination)
-def cards_missing(request: HttpRequest, org: str = "") -> Any:
+@paginate(Pagination)
+def cards_missing(request: HttpRequest, org: Code = "") -> Any:
     qs = cards.without_card(scope.scoped_memberships(request.user).filter(status="active"))
     if org:
         qs = qs.filter(org_path__startswith=access.get_org(request.user, org).path)
@@ -431,8 +445,8 @@ def card_issue(request: HttpRequest, payload: CardIssueIn) -> Any:
 
 
 @router.get("/transfers", response=list[TransferOut], tags=["transfers"], summary="会员接转（转出与转入）")
-@paginate(LimitOffsetPagination)
-def transfer_list(request: HttpRequest, status: str = "pending") -> Any:
+@paginate(Pagination)
+def transfer_list(request: HttpRequest, status: Str12 = "pending") -> Any:
     qs = scope.scoped_transfers(request.user).select_related("person", "from_org", "to_org")
     if status in TransferStatus.values:
         qs = qs.filter(status=status)
@@ -504,7 +518,7 @@ def _answer(request: HttpRequest, transfer_id: int, verb: str, note: str) -> Tra
     tags=["transfers"],
     summary="确认接转（由未发起的一方）",
 )
-def transfer_accept(request: HttpRequest, transfer_id: int, payload: NoteIn) -> Any:
+def transfer_accept(request: HttpRequest, transfer_id: Id, payload: TransferNoteIn) -> Any:
     return _answer(request, transfer_id, "accept", payload.note)
 
 
@@ -514,7 +528,7 @@ def transfer_accept(request: HttpRequest, transfer_id: int, payload: NoteIn) -> 
     tags=["transfers"],
     summary="拒绝接转（附原因）",
 )
-def transfer_reject(request: HttpRequest, transfer_id: int, payload: NoteIn) -> Any:
+def transfer_reject(request: HttpRequest, transfer_id: Id, payload: TransferNoteIn) -> Any:
     return _answer(request, transfer_id, "reject", payload.note)
 
 
@@ -524,5 +538,5 @@ def transfer_reject(request: HttpRequest, transfer_id: int, payload: NoteIn) -> 
     tags=["transfers"],
     summary="撤回接转（由发起方）",
 )
-def transfer_cancel(request: HttpRequest, transfer_id: int, payload: NoteIn) -> Any:
+def transfer_cancel(request: HttpRequest, transfer_id: Id, payload: TransferNoteIn) -> Any:
     return _answer(request, transfer_id, "cancel", payload.note)

@@ -7,10 +7,26 @@ from typing import Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core import access
 from gonghui.core.access import Perm
+from gonghui.core.schema import (
+    ERRORS,
+    Code,
+    Id,
+    Pagination,
+    Region,
+    Search,
+    SmallUInt,
+    Str18,
+    Str24,
+    Str40,
+    Str60,
+    Str120,
+    Str200,
+    UInt,
+)
 from gonghui.orgs import actions, selectors
 from gonghui.orgs.models import Employer, Org, OrgKind
 
@@ -40,59 +56,48 @@ class OrgOut(Schema):
 
 
 class OrgCreate(Schema):
-    parent: str = Field(..., description="上级工会的组织代码")
+    parent: Code = Field(..., description="上级工会的组织代码")
     kind: OrgKind
-    name: str = Field(..., min_length=1, max_length=120)
-    region_code: str = Field(..., pattern=r"^\d{6}$")
-    short_name: str = ""
-    org_form: str = "committee"
-    joint_scope: str = ""
+    name: Str120 = Field(..., min_length=1)
+    region_code: Region
+    short_name: Str60 = ""
+    org_form: Str24 = "committee"
+    joint_scope: Str24 = ""
     founded_on: dt.date | None = None
-    approval_no: str = ""
-    credit_code: str = ""
-    chair_name: str = ""
-    term_number: int | None = None
+    approval_no: Str60 = ""
+    credit_code: Str18 = ""
+    chair_name: Str40 = ""
+    term_number: SmallUInt | None = None
     term_start: dt.date | None = None
     term_end: dt.date | None = None
-    full_time_staff: int = Field(0, ge=0)
-    address: str = ""
+    full_time_staff: SmallUInt = 0
+    address: Str200 = ""
 
 
 class OrgUpdate(Schema):
-    name: str | None = Field(None, min_length=1, max_length=120)
-    short_name: str | None = None
-    org_form: str | None = None
-    joint_scope: str | None = None
-    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    """Fields left out stay unchanged; `null` only where the column allows it (dates, term_number)."""
+
+    name: Str120 = Field(None, min_length=1)
+    short_name: Str60 = None
+    org_form: Str24 = None
+    joint_scope: Str24 = None
+    region_code: Region = None
     founded_on: dt.date | None = None
-    approval_no: str | None = None
-    credit_code: str | None = None
-    chair_name: str | None = None
-    term_number: int | None = None
+    approval_no: Str60 = None
+    credit_code: Str18 = None
+    chair_name: Str40 = None
+    term_number: SmallUInt | None = None
     term_start: dt.date | None = None
     term_end: dt.date | None = None
-    full_time_staff: int | None = Field(None, ge=0)
-    address: str | None = None
+    full_time_staff: SmallUInt = None
+    address: Str200 = None
 
 
 class MoveIn(Schema):
-    parent: str = Field(..., description="新上级工会的组织代码")
+    parent: Code = Field(..., description="新上级工会的组织代码")
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
-
-
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
+__all__ = ["ERRORS", "router"]  # ERRORS (core.schema) is imported from here by the other apps' APIs
 
 
 def org_out(org: Org, parent_code: str | None = None) -> dict[str, Any]:
@@ -107,9 +112,9 @@ def _parent_codes(orgs: list[Org]) -> dict[str, str]:
 
 
 @router.get("/orgs", response=list[OrgOut], summary="工会组织列表（本级及下级）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def org_list(
-    request: HttpRequest, under: str | None = None, kind: OrgKind | None = None, q: str | None = None,
+    request: HttpRequest, under: Code | None = None, kind: OrgKind | None = None, q: Search | None = None,
     include_ended: bool = False,
 ) -> list[dict[str, Any]]:  # fmt: skip
     qs = access.scoped_orgs(request.user)
@@ -143,14 +148,14 @@ class _OrgPage:
 
 
 @router.get("/orgs/{code}", response={200: OrgOut, **ERRORS}, summary="工会组织详情")
-def org_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def org_detail(request: HttpRequest, code: Code) -> dict[str, Any]:
     org = access.get_org(request.user, code)
     parent = Org.objects.get_parent(org)
     return org_out(org, parent.code if parent else None)
 
 
 @router.get("/orgs/{code}/stats", summary="下级范围的统计数字")
-def org_stats(request: HttpRequest, code: str) -> dict[str, Any]:
+def org_stats(request: HttpRequest, code: Code) -> dict[str, Any]:
     org = access.get_org(request.user, code)
     return selectors.subtree_stats(org)
 
@@ -164,7 +169,7 @@ def org_create(request: HttpRequest, payload: OrgCreate) -> tuple[int, dict[str,
 
 
 @router.patch("/orgs/{code}", response={200: OrgOut, **ERRORS}, summary="修改工会组织")
-def org_update(request: HttpRequest, code: str, payload: OrgUpdate) -> dict[str, Any]:
+def org_update(request: HttpRequest, code: Code, payload: OrgUpdate) -> dict[str, Any]:
     org = access.get_org(request.user, code, Perm.ORG_MANAGE)
     org = actions.org_update(user=request.user, org=org, **payload.dict(exclude_unset=True))
     parent = Org.objects.get_parent(org)
@@ -172,7 +177,7 @@ def org_update(request: HttpRequest, code: str, payload: OrgUpdate) -> dict[str,
 
 
 @router.post("/orgs/{code}/move", response={200: OrgOut, **ERRORS}, summary="移动组织（连同下级）")
-def org_move(request: HttpRequest, code: str, payload: MoveIn) -> dict[str, Any]:
+def org_move(request: HttpRequest, code: Code, payload: MoveIn) -> dict[str, Any]:
     org = access.get_org(request.user, code, Perm.ORG_RESTRUCTURE)
     new_parent = access.get_org(request.user, payload.parent, Perm.ORG_RESTRUCTURE)
     org = actions.org_move(user=request.user, org=org, new_parent=new_parent)
@@ -207,9 +212,9 @@ class EmployerOut(Schema):
 
 
 @router.get("/employers", response=list[EmployerOut], tags=["employers"], summary="用人单位列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def employer_list(
-    request: HttpRequest, under: str | None = None, unionised: bool | None = None, q: str | None = None
+    request: HttpRequest, under: Code | None = None, unionised: bool | None = None, q: Search | None = None
 ) -> Any:
     qs = access.scoped_employers(request.user).select_related("area_org", "union")
     if under:
@@ -228,16 +233,16 @@ def employer_list(
     tags=["employers"],
     summary="用人单位详情",
 )
-def employer_detail(request: HttpRequest, employer_id: int) -> Employer:
+def employer_detail(request: HttpRequest, employer_id: Id) -> Employer:
     return access.get_employer(request.user, employer_id)
 
 
 @router.get(
     "/orgs/{code}/gaps", response=list[EmployerOut], tags=["employers"], summary="未建会单位（按职工数降序）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def gap_list(
-    request: HttpRequest, code: str, industry: str = "", min_employees: int | None = None, q: str = ""
+    request: HttpRequest, code: Code, industry: Search = "", min_employees: UInt | None = None, q: Search = ""
 ) -> Any:
     org = access.get_org(request.user, code)
     return selectors.gap_list(org, q=q, industry=industry, min_employees=min_employees)
@@ -245,11 +250,9 @@ def gap_list(
 
 class EmployerCloseIn(Schema):
     on: dt.date | None = None
-    to_org: str | None = Field(
-        None, max_length=20, description="会籍保留在哪个工会：上级工会（默认）或其下的联合工会"
-    )
+    to_org: Code | None = Field(None, description="会籍保留在哪个工会：上级工会（默认）或其下的联合工会")
     operating_status: Literal["deregistered", "closed"] = "deregistered"
-    reason: str = Field("", max_length=200)
+    reason: Str200 = ""
 
 
 class EmployerCloseOut(Schema):
@@ -265,7 +268,7 @@ class EmployerCloseOut(Schema):
     tags=["employers"],
     summary="用人单位终止：撤销其工会，会员会籍保留在上级工会（工会法第十三条）",
 )
-def employer_close(request: HttpRequest, employer_id: int, payload: EmployerCloseIn) -> dict[str, Any]:
+def employer_close(request: HttpRequest, employer_id: Id, payload: EmployerCloseIn) -> dict[str, Any]:
     from gonghui.orgs import closure
 
     employer = access.get_employer(request.user, employer_id, Perm.ORG_RESTRUCTURE)

@@ -14,11 +14,12 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
+from gonghui.core.schema import Code, Id, Pagination, Str12
 from gonghui.rosters import actions
 from gonghui.rosters.models import ImportIssue, ImportJob
 from gonghui.rosters.views import export_response, get_job
@@ -61,17 +62,17 @@ class IssueOut(Schema):
 
 
 class CommitIn(Schema):
-    mode: str | None = Field(None, description="update（更新本会已有会员）或 skip（跳过）")
+    mode: Str12 | None = Field(None, description="update（更新本会已有会员）或 skip（跳过）")
 
 
 class ExportQuery(Schema):
-    org: str
-    kind: str = Field("members", description="members / employers / gaps")
-    format: str = Field("xlsx", description="xlsx / csv")
+    org: Code
+    kind: Str12 = Field("members", description="members / employers / gaps")
+    format: Str12 = Field("xlsx", description="xlsx / csv")
     reveal: bool = Field(False, description="完整身份证号码和手机号（需要 pii.reveal 权限，记入操作日志）")
 
 
-def _job(request: HttpRequest, job_id: int, perm: Perm = Perm.VIEW) -> ImportJob:
+def _job(request: HttpRequest, job_id: Id, perm: Perm = Perm.VIEW) -> ImportJob:
     return get_job(request.user, job_id, perm)
 
 
@@ -79,8 +80,8 @@ def _job(request: HttpRequest, job_id: int, perm: Perm = Perm.VIEW) -> ImportJob
 def import_create(
     request: HttpRequest,
     file: UploadedFile = File(None),  # noqa: B008
-    org: str = Form(None),  # noqa: B008
-    mode: str = Form("update"),  # noqa: B008
+    org: Code = Form(None),  # noqa: B008
+    mode: Str12 = Form("update"),  # noqa: B008
     dry_run: bool = Form(True),  # noqa: B008
 ) -> Any:
     access.require(request.user, Perm.MEMBER_WRITE)  # before looking at the input: a viewer gets 403
@@ -107,7 +108,7 @@ def import_create(
 
 
 @router.get("/imports", response=list[JobOut], summary="导入记录（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def import_list(request: HttpRequest) -> Any:
     access.require(request.user, Perm.VIEW)
     return ImportJob.objects.filter(org_path__startswith=access.scope_path(request.user)).select_related(
@@ -116,19 +117,19 @@ def import_list(request: HttpRequest) -> Any:
 
 
 @router.get("/imports/{job_id}", response=JobOut, summary="导入进度与结果")
-def import_get(request: HttpRequest, job_id: int) -> Any:
+def import_get(request: HttpRequest, job_id: Id) -> Any:
     return _job(request, job_id)
 
 
 @router.get("/imports/{job_id}/errors", response=list[IssueOut], summary="问题清单（行号为表格中的行号）")
-@paginate(LimitOffsetPagination)
-def import_errors(request: HttpRequest, job_id: int) -> Any:
+@paginate(Pagination)
+def import_errors(request: HttpRequest, job_id: Id) -> Any:
     job = _job(request, job_id)
     return ImportIssue.objects.filter(job=job).order_by("row", "id")
 
 
 @router.get("/imports/{job_id}/error-file", summary="错误行文件（xlsx，原始行加“错误原因”列）")
-def import_error_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
+def import_error_file(request: HttpRequest, job_id: Id) -> HttpResponseBase:
     job = _job(request, job_id, Perm.MEMBER_WRITE)
     if not job.error_file or not os.path.exists(job.error_file):
         raise Http404
@@ -145,7 +146,7 @@ def import_error_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
 
 
 @router.post("/imports/{job_id}/commit", response={202: JobOut}, summary="检查通过后正式导入")
-def import_commit(request: HttpRequest, job_id: int, body: CommitIn | None = None) -> Any:
+def import_commit(request: HttpRequest, job_id: Id, body: CommitIn | None = None) -> Any:
     job = _job(request, job_id, Perm.MEMBER_WRITE)
     job = actions.roster_import_commit(user=request.user, job=job, mode=body.mode if body else None)
     job.refresh_from_db()
@@ -153,13 +154,13 @@ def import_commit(request: HttpRequest, job_id: int, body: CommitIn | None = Non
 
 
 @router.post("/imports/{job_id}/cancel", response=JobOut, summary="取消（当前批次结束后停止）")
-def import_cancel(request: HttpRequest, job_id: int) -> Any:
+def import_cancel(request: HttpRequest, job_id: Id) -> Any:
     job = _job(request, job_id, Perm.MEMBER_WRITE)
     return actions.roster_import_cancel(user=request.user, job=job)
 
 
 @router.post("/imports/{job_id}/resume", response={202: JobOut}, summary="从中断处继续")
-def import_resume(request: HttpRequest, job_id: int) -> Any:
+def import_resume(request: HttpRequest, job_id: Id) -> Any:
     job = _job(request, job_id, Perm.MEMBER_WRITE)
     job = actions.roster_import_resume(user=request.user, job=job)
     job.refresh_from_db()
