@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -101,21 +102,70 @@ def test_sms_is_limited_to_one_a_minute(client, tree, locmem_sms, send):
     assert "一分钟" in r.content.decode() and len(locmem_sms) == 1
 
 
-def test_existing_member_is_told_where_masked_and_how_to_transfer(client, register, locmem_sms, send):
-    number = new_id()
-    register("T0006", id_number=number)
-    r = client.post(
-        reverse("members:join_check_id", args=["T0003"]), {"id_number": number}, HTTP_HX_REQUEST="true"
-    )
-    html = r.content.decode()
-    assert "西**工会" in html and "接转" in html and "西镇丁公司工会" not in html
+def _same(r) -> tuple:
+    """What a visitor can compare between two responses: status, the headers that matter, and the
+    body bytes with per-response secrets (CSRF tokens, CSP nonces, the applicant's own status-page
+    token and form number) and the number the visitor typed taken out."""
+    body = r.content
+    body = re.sub(rb"[A-Za-z0-9]{64}", b"CSRF", body)
+    body = re.sub(rb"nonce-[A-Za-z0-9+/=_-]+|nonce=\"[^\"]*\"", b"NONCE", body)
+    body = re.sub(rb"\d{17}[\dX]", b"IDNUMBER", body)
+    body = re.sub(rb"T0003-\d{6}", b"FORMNO", body)
+    location = re.sub(r"/join/status/[^/]+/", "/join/status/TOKEN/", r.get("Location", ""))
+    headers = {h: r.get(h) for h in ("Content-Type", "Cache-Control", "Content-Security-Policy", "Vary")}
+    return r.status_code, location, headers, body
+
+
+def test_public_answers_for_a_member_and_a_stranger_are_indistinguishable(client, register, locmem_sms, send):
+    """issue 12 finding 4: no oracle. The member is one of this very union (the worst case: it used
+    to give the full union name and member number); the stranger has the same birth date and gender."""
+    from gonghui.members import actions
+
+    born = dt.date(1990, 5, 6)
+    member_id, stranger_id = new_id(born=born), new_id(born=born)
+    register("T0003", id_number=member_id)
+    url = reverse("members:join_check_id", args=["T0003"])
+    for hx in ({}, {"HTTP_HX_REQUEST": "true"}):
+        a = client.post(url, {"id_number": member_id}, **hx)
+        b = client.post(url, {"id_number": stranger_id}, **hx)
+        assert _same(a) == _same(b) and a.status_code == 200 and "身份证号有效" in a.content.decode()
+    # the form before the phone is verified: a wrong code says the same for both
     send()
-    r = _join(client, id_number=number, sms_code=_code(locmem_sms))
-    assert (
-        r.status_code == 200
-        and "西**工会" in r.content.decode()
-        and not Application.objects.filter(channel="qr").exists()
-    )
+    wrong = "000000" if _code(locmem_sms) != "000000" else "111111"
+    a = _join(client, id_number=member_id, sms_code=wrong)
+    b = _join(client, id_number=stranger_id, sms_code=wrong)
+    assert _same(a) == _same(b) and "验证码不正确" in a.content.decode()
+    # verified: both are recorded as applications waiting for review, and say the same
+    a = _join(client, id_number=member_id, sms_code=_code(locmem_sms))
+    PhoneVerification.objects.all().delete()
+    send()
+    b = _join(client, id_number=stranger_id, sms_code=_code(locmem_sms))
+    assert _same(a) == _same(b) and a.status_code == 302
+    sa, sb = client.get(a["Location"]), client.get(b["Location"])
+    assert _same(sa) == _same(sb) and "待审核" in sa.content.decode()
+    # the reviewer meets the membership at approval and tells the applicant (the transfer way)
+    app = Application.objects.get(id_masked__endswith=member_id[-4:], channel="qr")
+    with pytest.raises(Exception) as e:
+        actions.application_approve(user=None, application=app)
+    assert getattr(e.value, "code", "") == "already_member"
+
+
+def test_an_id_typo_does_not_use_the_sms_code_up(client, tree, locmem_sms, send):
+    """issue 12 finding 8: the typed fields are checked before the code is."""
+    send()
+    code = _code(locmem_sms)
+    good = new_id()
+    typo = good[:-1] + ("0" if good[-1] != "0" else "1")  # wrong check character
+    r = _join(client, id_number=typo, sms_code=code)
+    assert r.status_code == 200 and not Application.objects.exists()
+    assert PhoneVerification.objects.get().verified_at is None
+    r = _join(client, id_number=good, sms_code=code)
+    assert r.status_code == 302 and Application.objects.filter(channel="qr").count() == 1
+    # a wrong code still counts an attempt (kept, not rolled back)
+    PhoneVerification.objects.all().delete()  # the one-a-minute limit
+    send()
+    _join(client, sms_code="000000" if _code(locmem_sms) != "000000" else "111111")
+    assert PhoneVerification.objects.get().attempts == 1
 
 
 def test_id_check_partial(client, tree):

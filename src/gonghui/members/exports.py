@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 
 from gonghui.core import pii
 from gonghui.members import codes
-from gonghui.members.identity import ID_CONTEXT, PHONE_CONTEXT
 from gonghui.members.codes import Table
+from gonghui.members.identity import ID_CONTEXT, PHONE_CONTEXT
 from gonghui.members.models import Membership
 
 HEADERS = [

@@ -126,9 +126,13 @@ def check_base_org(org: Org) -> None:
         )
 
 
+def is_under_age(birth: dt.date, on: dt.date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)) < MIN_AGE
+
+
 def check_age(birth: dt.date, on: dt.date) -> None:
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    if age < MIN_AGE:
+    if is_under_age(birth, on):
         raise ApplicationError(
             _("申请人未满 16 周岁，不能入会。"), code="too_young", details={"field": "id_number"}
         )

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +23,7 @@ from gonghui.core import ids
 from gonghui.core.errors import ApplicationError
 from gonghui.core.http import HtmxHttpRequest
 from gonghui.members import actions, forms, ratelimit, selectors, sms
-from gonghui.members.models import Application, ApplicationStatus, Card, CardStatus, Channel
+from gonghui.members.models import Application, Card, CardStatus
 from gonghui.orgs.models import Org, OrgStatus
 
 CONSENT_VERSION = "2026-01"
@@ -113,41 +112,22 @@ def join(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return _choose(request, org, root)
     employers = list(org.employers.order_by("name")[:300])
     form = forms.PublicJoinForm(request.POST or None, employers=employers, sms_required=_sms_required())
-    conflict = None
     if request.method == "POST":
         if not ratelimit.hit(request, "apply"):
             return _too_many(request)
         if form.is_valid():
             data = form.action_data()
             try:
-                phone = actions.parse_phone(data.pop("phone"), required=True)
-                if _sms_required() and not sms.phone_verification_check(
-                    phone=phone, code=form.cleaned_data["sms_code"]
-                ):
-                    raise ApplicationError(
-                        _("短信验证码不正确或已过期，请重新获取。"),
-                        code="sms_code",
-                        details={"field": "sms_code"},
-                    )
-                app = actions.application_create(
-                    user=None, org=org, channel=Channel.QR, phone=phone, consent_version=CONSENT_VERSION,
-                    consent_at=timezone.now(), phone_verified=_sms_required(), **data,
+                app = actions.application_join_by_phone(
+                    org=org, phone=data.pop("phone"), sms_code=form.cleaned_data.get("sms_code", ""),
+                    sms_required=_sms_required(), consent_version=CONSENT_VERSION, **data,
                 )  # fmt: skip
             except ApplicationError as e:
                 field = (e.details or {}).get("field") if isinstance(e.details, dict) else None
                 form.add_error(field if field in form.fields else None, e.message)
-                if e.code == "already_member":
-                    conflict = e.message
             else:
                 return redirect("members:join_status", app.public_token)
-    ctx = {
-        "org": org,
-        "root": root,
-        "form": form,
-        "consent": CONSENT_ITEMS,
-        "conflict": conflict,
-        "sms_required": _sms_required(),
-    }
+    ctx = {"org": org, "root": root, "form": form, "consent": CONSENT_ITEMS, "sms_required": _sms_required()}
     return render(request, "members/join.html", ctx)
 
 
@@ -169,26 +149,22 @@ def _choose(request: HtmxHttpRequest, org: Org, root: Org) -> HttpResponse:
 @require_POST
 @public_page
 def join_check_id(request: HttpRequest, code: str) -> HttpResponse:
-    """htmx: is the ID number valid, and is its holder already a member somewhere (masked)?"""
+    """htmx: is the ID number well formed (checksum, date), and what it says by itself (gender,
+    birth date)? Nothing from the register: before the phone is verified a public page says
+    nothing about who is a member or has applied (DESIGN.md "Public pages are no oracle")."""
     if not ratelimit.hit(request, "id_check"):
         return render(request, "members/join.html#idcheck", {"error": _("查询过于频繁，请稍后再试。")})
-    org = _active_org(code)
+    _active_org(code)
     raw = request.POST.get("id_number", "")
-    ctx: dict[str, Any] = {"org": org}
+    ctx: dict[str, Any] = {}
     if raw.strip():
         try:
             info = actions.parse_id(raw)
         except ApplicationError as e:
             ctx["error"] = e.message
         else:
-            index = actions.id_index(info.number)
-            existing = actions.current_membership(index)
-            if existing is not None:
-                ctx["conflict"] = actions.already_member_error(None, existing, org=org).message
-            elif Application.objects.filter(
-                org=org, id_index=index, status=ApplicationStatus.PENDING
-            ).exists():
-                ctx["pending"] = True
+            if actions.is_under_age(info.birth_date):
+                ctx["error"] = _("申请人未满 16 周岁，不能入会。")
             else:
                 ctx["info"] = info
     return render(request, "members/join.html#idcheck", ctx)
