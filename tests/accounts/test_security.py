@@ -238,3 +238,11 @@ def test_token_cli_create_list_revoke(client: Any, tree: dict[str, Any]) -> None
         run("token", "list", "nobody")
     with pytest.raises(CommandError):
         run("token", "create", "east_viewer", "--days", "0")
+
+
+def test_a_reset_lifts_the_lockout(client: Any, tree: dict[str, Any]) -> None:
+    fail_logins(client, "east_clerk", settings.AXES_FAILURE_LIMIT, "192.0.2.1")
+    otp = actions.user_password_reset(actor=tree["users"]["east_admin"], user=tree["users"]["east_clerk"])
+    assert AuditEntry.objects.get(action="user.password_reset").changes == {"failed_logins_cleared": 1}
+    resp = client.post("/login/", {"username": "east_clerk", "password": otp}, REMOTE_ADDR="192.0.2.1")
+    assert resp.status_code == 302

@@ -55,12 +55,22 @@ def user_create(
 def user_password_reset(*, actor: User | None, user: User) -> str:
     """Give the account a one-time password (returned, shown once, never stored in clear) and make
     it choose its own at the next login: every page leads to the change page, the API answers 403
-    `password_change_required`. The caller gates who may reset whom."""
+    `password_change_required`. A login lockout of the account is lifted. The caller gates who may
+    reset whom."""
+    from axes.utils import reset as axes_reset  # axes reads its settings on import
+
     password = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(14))
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    audit_record(user=actor, action="user.password_reset", obj=user, org_path=_org_path(user))
+    unlocked = axes_reset(username=user.username)  # a locked-out account can log in with the new one
+    audit_record(
+        user=actor,
+        action="user.password_reset",
+        obj=user,
+        org_path=_org_path(user),
+        changes={"failed_logins_cleared": unlocked},
+    )
     return password
 
 
