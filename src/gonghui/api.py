@@ -142,21 +142,50 @@ def _imports(tree: ast.AST, module: str, is_pkg: bool) -> set[str]:
     return {m for m in found if m.startswith("gonghui.")}
 
 
-def _codes_in(tree: ast.AST) -> set[str]:
-    """String codes a module raises: `code="..."` in any call, and the `code` argument of helpers
-    that build errors (`_field_error(message, field, "required")`) with its default."""
-    codes: set[str] = set()
+def _passes_code_to_error(func: ast.AST) -> bool:
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None) or ""
+            if _CODE_CALL.search(name) and any(
+                kw.arg == "code" and isinstance(kw.value, ast.Name) and kw.value.id == "code"
+                for kw in node.keywords
+            ):
+                return True
+    return False
+
+
+def _code_helpers(tree: ast.AST) -> dict[str, int]:
+    """Callables that carry an error code given by their caller, with the code's position:
+    functions that pass their `code` parameter on to an error (`_field_error(message, field, code)`,
+    `_all_found(qs, ids, message, code, field)`) and records with a `code` field (`rules.Problem`)."""
     helpers: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             names = [a.arg for a in node.args.args]
-            if "code" in names and _CODE_CALL.search(node.name):
+            if "code" in names and _passes_code_to_error(node):
                 helpers[node.name] = names.index("code")
-                defaults = node.args.defaults
-                i = names.index("code") - (len(names) - len(defaults))
-                if i >= 0 and isinstance(defaults[i], ast.Constant) and isinstance(defaults[i].value, str):
-                    codes.add(defaults[i].value)
+        elif isinstance(node, ast.ClassDef):
+            fields = [
+                n.target.id
+                for n in node.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            ]
+            if "code" in fields:
+                helpers[node.name] = fields.index("code")
+    return helpers
+
+
+def _codes_in(tree: ast.AST, helpers: dict[str, int]) -> set[str]:
+    """String codes in a module: `code="..."` in any call, a string in the code position of a call
+    to a helper, and the string default of a helper's `code` parameter."""
+    codes: set[str] = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in helpers:
+            args = node.args.args
+            i = helpers[node.name] - (len(args) - len(node.args.defaults))
+            default = node.args.defaults[i] if 0 <= i < len(node.args.defaults) else None
+            if isinstance(default, ast.Constant) and isinstance(default.value, str):
+                codes.add(default.value)
         if not isinstance(node, ast.Call):
             continue
         for kw in node.keywords:
@@ -178,7 +207,7 @@ def error_codes(app: str) -> tuple[str, ...]:
     starts += [f"gonghui.{app}.api.{p.stem}" for p in (SRC / app / "api").glob("*.py")]
     seen: set[str] = set()
     todo = list(starts)
-    codes: set[str] = set()
+    trees: list[ast.AST] = []
     while todo:
         name = todo.pop()
         if name in seen:
@@ -188,8 +217,14 @@ def error_codes(app: str) -> tuple[str, ...]:
         if path is None or "migrations" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        codes |= _codes_in(tree)
+        trees.append(tree)
         todo.extend(_imports(tree, name, path.name == "__init__.py") - seen)
+    helpers: dict[str, int] = {}
+    for tree in trees:
+        helpers.update(_code_helpers(tree))
+    codes: set[str] = set()
+    for tree in trees:
+        codes |= _codes_in(tree, helpers)
     return tuple(COMMON_ERROR_CODES) + tuple(sorted(codes - set(COMMON_ERROR_CODES)))
 
 
