@@ -278,4 +278,10 @@ GONGHUI_COVERAGE_MIN_EMPLOYEES = int(os.environ.get("GONGHUI_COVERAGE_MIN_EMPLOY
 # Dashboards count the history of subtrees up to this many members live, and read the daily
 # snapshots (`gonghui stats --snapshot`, run by the worker each night) above it.
 GONGHUI_DASHBOARD_LIVE_LIMIT = int(os.environ.get("GONGHUI_DASHBOARD_LIVE_LIMIT", 200_000))
+# Roster imports (rosters/files.py): uploaded files and error files are sealed with the PII key
+# and deleted this many days after the job ends; caps on one file's data rows and stored problems.
+GONGHUI_IMPORT_RETENTION_DAYS = int(os.environ.get("GONGHUI_IMPORT_RETENTION_DAYS", 7))
+GONGHUI_IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", 1_000_000))
+GONGHUI_IMPORT_MAX_ISSUES = int(os.environ.get("GONGHUI_IMPORT_MAX_ISSUES", 10_000))
+GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", 200))
 GONGHUI_DEMO_PASSWORD = os.environ.get("GONGHUI_DEMO_PASSWORD", "gonghui-demo-2026")

@@ -12,7 +12,7 @@ def _gatekeeper_values(tree: dict[str, Any], values: dict[str, dict[str, Any]], 
     from gonghui.rosters.models import ImportJob
 
     org = tree["orgs"]["T0003" if inside else "T0006"]
-    job = ImportJob.objects.create(org=org, org_path=org.path, source_name="roster.xlsx", source_path="/nonexistent",
+    job = ImportJob.objects.create(org=org, org_path=org.path, source_name="roster.xlsx", source_file="/nonexistent",
                                    source_sha256="0" * 64, status="checked", phase="check")  # fmt: skip
     values.setdefault("rosters", {})["pk"] = job.pk
     values["api"]["job_id"] = job.pk

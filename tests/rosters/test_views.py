@@ -61,14 +61,17 @@ def test_upload_check_confirm_done(
     assert "已完成" in html and "hx-trigger" not in html
     err = client.get(f"/rosters/jobs/{job.pk}/errors.xlsx")
     assert err.status_code == 200 and b"".join(err.streaming_content)[:2] == b"PK"
-    assert not Path(job.source_path).exists()  # the uploaded copy is gone once done
+    assert job.source_file == ""  # the uploaded copy is gone once done
+    folder = Path(job.error_file).parent
+    assert [f.name for f in folder.iterdir()] == ["errors.xlsx"]  # only the sealed error file is left
+    assert (folder / "errors.xlsx").read_bytes()[:8] == b"GHSEAL01"
 
 
 def test_a_running_job_polls_and_can_be_cancelled(tmp_path: Path, login: Any, tree: dict[str, Any]) -> None:
     from gonghui.rosters.models import ImportJob
 
     org = tree["orgs"]["T0003"]
-    job = ImportJob.objects.create(org=org, org_path=org.path, source_name="big.xlsx", source_path="/x", source_sha256="0" * 64,
+    job = ImportJob.objects.create(org=org, org_path=org.path, source_name="big.xlsx", source_file="/x", source_sha256="0" * 64,
                                    status="running", phase="import", total_rows=1000, rows_done=250)  # fmt: skip
     client = login("east_clerk")
     html = client.get(f"/rosters/jobs/{job.pk}/").content.decode()

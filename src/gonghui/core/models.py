@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import OrgPathField
+
 
 class AuditEntry(models.Model):
     """Who did what to which object, when, from where, and what changed (等保 audit trail).
@@ -18,7 +20,7 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=60)
     object_id = models.CharField(_("对象"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象名称"), max_length=200, blank=True)
-    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    org_path = OrgPathField(blank=True, db_index=True)
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
 

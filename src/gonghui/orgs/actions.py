@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import ids
 from gonghui.core.audit import audit_record, diff, snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.core.fields import org_path_columns
 from gonghui.orgs.models import (
     ALLOWED_CHILDREN,
     FEDERATION_KINDS,
@@ -161,7 +162,10 @@ def org_update(*, user: Any, org: Org, **fields: Any) -> Org:
 
 
 def _repath(old: str, new: str) -> None:
-    for model, field in DENORMALISED_PATHS:
+    """Every copy of a path under `old` now starts with `new`: the OrgPathField columns of every
+    model, found by introspection (core/fields.py)."""
+    columns = dict.fromkeys([*org_path_columns(), *DENORMALISED_PATHS])
+    for model, field in columns:
         model.objects.filter(**{f"{field}__startswith": old}).update(
             **{field: Concat(Value(new), Substr(F(field), len(old) + 1))}
         )

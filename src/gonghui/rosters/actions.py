@@ -7,7 +7,7 @@ line runs as the server's operator); the member register's rules are applied by 
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import logging
 import os
 import secrets
@@ -17,23 +17,27 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.core import access
+from gonghui.core import access, sealed
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
-from gonghui.core.sheets import SheetReadError, Table, write_xlsx
+from gonghui.core.sheets import SheetReadError, Table
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
-from gonghui.rosters import engine, pipeline
+from gonghui.rosters import engine, files, pipeline, runner
 from gonghui.rosters.checks import CodeBook, org_lookup
 from gonghui.rosters.columns import HEADER_SCAN_ROWS, Header, find_header, missing_required_message
 from gonghui.rosters.models import ImportIssue, ImportJob, JobStatus, Mode, Phase
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
-MAX_UPLOAD_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", "200")) * 1024 * 1024
+# files at rest (sealed, deleted after the retention period): rosters/files.py
+ALLOWED_SUFFIXES = files.ALLOWED_SUFFIXES
+file_sha256, imports_dir, store_upload, discard_upload = (
+    files.file_sha256, files.imports_dir, files.store_upload, files.discard_upload,
+)  # fmt: skip
 STALE_SECONDS = 120  # a running job without a saved batch for this long is taken as interrupted
 
 
@@ -51,22 +55,18 @@ def parallel_min_rows() -> int:
     )
 
 
-def imports_dir() -> Path:
-    d = Path(settings.DATA_DIR) / "imports"
-    d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return d
+def max_rows() -> int:
+    """Data rows one file may have (GONGHUI_IMPORT_MAX_ROWS)."""
+    return int(settings.GONGHUI_IMPORT_MAX_ROWS)
+
+
+def max_issues() -> int:
+    """Problems stored per job (GONGHUI_IMPORT_MAX_ISSUES); a dry run stops when it has found them."""
+    return int(settings.GONGHUI_IMPORT_MAX_ISSUES)
 
 
 def _actor(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _check_org(user: Any, org: Org) -> None:
@@ -109,14 +109,26 @@ def roster_import_create(
     if mode not in Mode.values:
         raise ApplicationError("未知的导入方式。", code="mode", details={"field": "mode"})
     sheet, sheet_name, header, estimate = read_header(path)
+    if estimate > 2 * max_rows():  # the sheet's own dimension says so; the reader stops at max_rows()
+        raise ApplicationError(
+            f"表格约有 {estimate:,} 行，超过每个文件 {max_rows():,} 行的上限；请分成几个文件导入。",
+            code="too_many_rows", details={"field": "file"},
+        )  # fmt: skip
     if not org.is_base and "org" not in header.columns:
         raise ApplicationError(
             f"“{org.name}”不是基层工会：导入到上级工会时，表中须有“工会代码”列写明每人所在的基层工会。",
             code="org_column", details={"field": "org"},
         )  # fmt: skip
+    sha = file_sha256(path)
+    if uploaded and _actor(user) is not None:
+        # a dry run of the same file by the same user that was never committed is abandoned
+        for old in ImportJob.objects.select_for_update().filter(
+            user=_actor(user), source_sha256=sha, status=JobStatus.CHECKED
+        ):  # fmt: skip
+            _abandon(old, "未导入：已重新上传同一文件。")
     job = ImportJob.objects.create(
-        org=org, org_path=org.path, user=_actor(user), source_name=source_name[:255], source_path=str(path),
-        source_sha256=file_sha256(path), source_uploaded=uploaded, source_size=os.path.getsize(path), sheet=sheet,
+        org=org, org_path=org.path, user=_actor(user), source_name=source_name[:255], source_file=str(path),
+        source_sha256=sha, source_uploaded=uploaded, source_size=sealed.plain_size(path), sheet=sheet,
         sheet_name=sheet_name[:100], header=header.as_json(), mode=mode, phase=Phase.CHECK if dry_run else Phase.IMPORT,
         status=JobStatus.CHECKING if dry_run else JobStatus.QUEUED, total_rows=estimate,
     )  # fmt: skip
@@ -125,26 +137,60 @@ def roster_import_create(
     return job
 
 
-def store_upload(upload: Any) -> tuple[str, str]:
-    """Save an uploaded file into the data folder (mode 0600); returns (path, original name)."""
-    name = os.path.basename(getattr(upload, "name", "") or "roster")
-    if not name.lower().endswith(ALLOWED_SUFFIXES):
-        raise ApplicationError(
-            "只能导入 .xlsx、.xls、.et、.ods 或 .csv 文件。", code="file_type", details={"field": "file"}
-        )
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ApplicationError(f"文件过大（{upload.size // 1048576} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB；可分成几个文件导入。",
-                               code="file_size", details={"field": "file"})  # fmt: skip
-    if upload.size == 0:
-        raise ApplicationError("文件是空的。", code="empty", details={"field": "file"})
-    folder = imports_dir() / secrets.token_hex(8)
-    folder.mkdir(mode=0o700)
-    target = folder / ("source" + Path(name).suffix.lower())
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    return str(target), name
+def _abandon(job: ImportJob, message: str) -> None:
+    """A checked dry run nobody will commit: cancelled, its upload and error file deleted."""
+    job.status, job.finished_at, job.message, job.cancel_requested = (
+        JobStatus.CANCELLED,
+        timezone.now(),
+        message,
+        True,
+    )
+    _drop_files(job)
+    job.save(
+        update_fields=["status", "finished_at", "message", "cancel_requested", "source_file", "error_file"]
+    )
+
+
+def _drop_files(job: ImportJob) -> None:
+    """Delete the job's files that live in the data folder (never the operator's own file); the
+    database is told after the transaction commits."""
+    for attr in ("source_file", "error_file"):
+        path = getattr(job, attr)
+        if path and files.in_data_folder(path):
+            transaction.on_commit(lambda p=path: files.delete_file(p))
+            setattr(job, attr, "")
+
+
+@transaction.atomic
+def roster_import_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of jobs that ended (or were last heard of) more than
+    GONGHUI_IMPORT_RETENTION_DAYS ago, and strays no job refers to; returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=files.retention_seconds())
+    old = ImportJob.objects.select_for_update().filter(
+        (Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff))
+        & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff))
+    ).exclude(source_file="", error_file="")  # fmt: skip
+    n = 0
+    for job in old:
+        before = (job.source_file, job.error_file)
+        _drop_files(job)
+        if (job.source_file, job.error_file) != before:
+            n += sum(1 for a, b in zip(before, (job.source_file, job.error_file), strict=True) if a != b)
+            job.save(update_fields=["source_file", "error_file"])
+    referenced = set()
+    for src, err in ImportJob.objects.exclude(source_file="", error_file="").values_list(
+        "source_file", "error_file"
+    ):
+        referenced.update((src, err))
+    strays = files.stray_entries(referenced, cutoff.timestamp())
+    for entry in strays:
+        transaction.on_commit(lambda e=entry: files.remove(e))
+    n += len(strays)
+    if n:
+        audit_record(user=None, action="roster.import.purge", object_type="imports", object_repr="imports",
+                     org_path="", changes={"files": n, "retention_days": settings.GONGHUI_IMPORT_RETENTION_DAYS})  # fmt: skip
+    return n
 
 
 # --------------------------------------------------------------------------- running
@@ -166,12 +212,13 @@ def _context(job: ImportJob, user: Any) -> tuple[engine.Context, pipeline.Plan]:
         target = None
     dry = job.phase == Phase.CHECK
     ctx = engine.Context(
-        job=job, user=user, orgs=targets, mode=job.mode, id_title=header.title("id_number"), dry=dry
-    )
+        job=job, user=user, orgs=targets, mode=job.mode, id_title=header.title("id_number"), dry=dry,
+        max_issues=max_issues(),
+    )  # fmt: skip
     plan = pipeline.Plan(
-        path=job.source_path, sheet=job.sheet, header=job.header, codebook=CodeBook.from_db(), target=target, orgs=lookup,
+        path=job.source_file, sheet=job.sheet, header=job.header, codebook=CodeBook.from_db(), target=target, orgs=lookup,
         encrypt=not dry, resume_after=job.last_row, batch_rows=batch_rows(), today=timezone.localdate(),
-        int_booleans=connection.vendor == "sqlite",
+        int_booleans=connection.vendor == "sqlite", max_rows=max_rows(),
     )  # fmt: skip
     return ctx, plan
 
@@ -232,9 +279,9 @@ def roster_import_run(
         )
     source = pipeline.batches_parallel(plan) if parallel else pipeline.batches(plan)
     try:
-        with engine.bulk_session():
-            result = engine.run_batches(ctx, token, source, progress)
-    except engine.Superseded:
+        with runner.bulk_session():
+            result = runner.run_batches(ctx, token, source, progress)
+    except runner.Superseded:
         return ImportJob.objects.get(pk=job.pk)
     except SheetReadError as exc:
         return _fail(job, token, exc.message)
@@ -251,7 +298,13 @@ def roster_import_run(
         if j.run_token != token:
             return j
         j.finished_at = timezone.now()
-        if result == "cancelled":
+        if result == "capped":  # a dry run that found nothing but problems: stopped early
+            j.status = JobStatus.FAILED
+            j.message = (
+                f"检查已停止：前 {j.rows_done:,} 行中已发现 {j.errors:,} 个问题（上限 {max_issues():,} 个），"
+                "文件可能不是花名册或整列格式有误；请下载错误行，修正后重新上传。"
+            )
+        elif result == "cancelled":
             j.status = JobStatus.CANCELLED
             j.message = (
                 f"已取消：已保存 {j.rows_done} 行，可继续导入剩余部分。"
@@ -263,11 +316,13 @@ def roster_import_run(
             j.status = JobStatus.CHECKED if j.phase == Phase.CHECK else JobStatus.DONE
             if j.phase == Phase.CHECK:
                 j.preview = {**j.summary(), "errors": j.errors}
+            if j.errors > max_issues():
+                j.message = f"共 {j.errors:,} 个问题，只保存并列出了前 {max_issues():,} 个；请修正后重新导入其余的行。"
         j.save()
         if j.phase == Phase.IMPORT and j.status == JobStatus.DONE:
             audit_record(user=_actor(user), action="roster.import", obj=j, org_path=j.org_path,
                          changes={**j.summary(), "file": j.source_name, "mode": j.mode})  # fmt: skip
-    if j.errors and j.status in (JobStatus.CHECKED, JobStatus.DONE):
+    if j.errors and (j.status in (JobStatus.CHECKED, JobStatus.DONE) or result == "capped"):
         try:
             path = error_file_build(j)
             ImportJob.objects.filter(pk=j.pk).update(error_file=str(path))
@@ -321,6 +376,7 @@ def roster_import_cancel(*, user: Any, job: ImportJob) -> ImportJob:
         j.status = JobStatus.CANCELLED
         j.finished_at = timezone.now()
         j.message = "未导入：检查后已取消。"
+        _drop_files(j)  # an abandoned dry run keeps no copy of the file
     elif is_stale(j):
         j.status, j.finished_at = JobStatus.CANCELLED, timezone.now()
         j.message = f"已取消：已保存 {j.rows_done} 行。"
@@ -371,11 +427,12 @@ def roster_import_resume(*, user: Any, job: ImportJob) -> ImportJob:
 
 
 def roster_import_delete_source(job: ImportJob) -> None:
-    """Uploaded copies are personal data: gone once the import is done."""
-    if job.source_uploaded and job.status == JobStatus.DONE and job.source_path:
-        folder = Path(job.source_path).parent
-        if folder.parent == imports_dir():
-            Path(job.source_path).unlink(missing_ok=True)
+    """Uploaded copies are personal data: gone once the import is done (the sealed error file
+    stays until the retention period ends)."""
+    if job.source_uploaded and job.status == JobStatus.DONE and files.in_data_folder(job.source_file):
+        files.delete_file(job.source_file)
+        ImportJob.objects.filter(pk=job.pk).update(source_file="")
+        job.source_file = ""
 
 
 # --------------------------------------------------------------------------- error file
@@ -399,7 +456,7 @@ def error_rows(job: ImportJob) -> Iterator[list[Any]]:
         .iterator(chunk_size=5000)
     )
     pending = next(issues, None)
-    table = Table(job.source_path)
+    table = Table(job.source_file)
     width = 0
     for n, cells in table.rows(job.sheet):
         if pending is None:
@@ -418,7 +475,7 @@ def error_rows(job: ImportJob) -> Iterator[list[Any]]:
 
 def error_file_headers(job: ImportJob) -> list[str]:
     header = Header.from_json(job.header)
-    table = Table(job.source_path)
+    table = Table(job.source_file)
     rows = [cells for n, cells in table.head(job.sheet, header.row) if header.first_row <= n <= header.row]
     width = max((len(r) for r in rows), default=0)
     out = []
@@ -429,19 +486,15 @@ def error_file_headers(job: ImportJob) -> list[str]:
 
 
 def error_file_build(job: ImportJob) -> Path:
-    """xlsx of the refused rows: the original cells, 原行号 and 错误原因 (fix and import it again)."""
-    if job.source_uploaded:
-        target = Path(job.source_path).parent / "errors.xlsx"
-    else:
-        src = Path(job.source_path)
-        target = src.with_name(f"{src.stem}.错误行.xlsx")
-        if not os.access(src.parent, os.W_OK):
-            target = imports_dir() / f"job-{job.pk}-errors.xlsx"
-    headers = error_file_headers(job)
-    tmp = target.with_suffix(".tmp")
-    write_xlsx(tmp, "错误行", headers, error_rows(job))
-    os.replace(tmp, target)
-    return target
+    """xlsx of the refused rows: the original cells, 原行号 and 错误原因 (fix and import it again);
+    sealed in the data folder, plain next to the command line's own file (rosters/files.py)."""
+    return files.write_error_file(source=job.source_file, uploaded=job.source_uploaded, job_pk=job.pk,
+                                  headers=error_file_headers(job), rows=error_rows(job))  # fmt: skip
+
+
+def error_file_read(job: ImportJob) -> bytes | None:
+    """The error file's bytes (opened from its sealed copy), or None when there is none any more."""
+    return files.read_error_file(job.error_file)
 
 
 def error_file_name(job: ImportJob) -> str:

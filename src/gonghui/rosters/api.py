@@ -7,10 +7,9 @@ starts a check (or, with dry_run=false, the import straight away) in the task wo
 # No `from __future__ import annotations` here: django-ninja resolves parameter types at import.
 
 import datetime as dt
-import os
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -22,7 +21,7 @@ from gonghui.core.errors import ApplicationError
 from gonghui.core.schema import Code, Id, Pagination, Str12
 from gonghui.rosters import actions
 from gonghui.rosters.models import ImportIssue, ImportJob
-from gonghui.rosters.views import export_response, get_job
+from gonghui.rosters.views import error_file_response, export_response, get_job
 
 router = Router(tags=["rosters"])
 
@@ -99,8 +98,7 @@ def import_create(
         job = actions.roster_import_create(user=request.user, org=target, path=path, source_name=name, uploaded=True,
                                            mode=mode, dry_run=dry_run)  # fmt: skip
     except ApplicationError:
-        os.unlink(path)
-        os.rmdir(os.path.dirname(path))
+        actions.discard_upload(path)
         raise
     actions.enqueue(job)
     job.refresh_from_db()
@@ -131,18 +129,7 @@ def import_errors(request: HttpRequest, job_id: Id) -> Any:
 @router.get("/imports/{job_id}/error-file", summary="错误行文件（xlsx，原始行加“错误原因”列）")
 def import_error_file(request: HttpRequest, job_id: Id) -> HttpResponseBase:
     job = _job(request, job_id, Perm.MEMBER_WRITE)
-    if not job.error_file or not os.path.exists(job.error_file):
-        raise Http404
-    from gonghui.core.audit import audit_record
-
-    audit_record(
-        user=request.user,
-        action="roster.error_file",
-        obj=job,
-        org_path=job.org_path,
-        changes={"errors": job.errors},
-    )
-    return FileResponse(open(job.error_file, "rb"), as_attachment=True, filename=actions.error_file_name(job))  # noqa: SIM115
+    return error_file_response(request.user, job)
 
 
 @router.post("/imports/{job_id}/commit", response={202: JobOut}, summary="检查通过后正式导入")

@@ -13,17 +13,16 @@ The rules are the register's own (members/actions.py), applied to thousands of r
 * every new membership gets its 入会 event (MembershipEvent), an open application of the same
   person to the same union is closed as approved, the statistics counters move with the batch.
 
-Each batch is one transaction together with the job's counters and resume point: a crash at any
-moment leaves whole batches only, and the counters say exactly what was saved.
+Each batch is one transaction together with the job's counters and resume point (the loop is in
+runner.py): a crash at any moment leaves whole batches only, and the counters say exactly what was
+saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +30,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from gonghui.core.audit import audit_record
 from gonghui.members import actions as member_actions
 from gonghui.members.codes import HUKOU_AGRICULTURAL, EventType, Reason
 from gonghui.members.models import (
@@ -100,6 +98,7 @@ class Context:
     mode: str
     id_title: str  # the ID column's header as the file writes it
     dry: bool
+    max_issues: int = 10_000  # problems stored per job (a dry run stops there: runner.py)
     employers: dict[int, dict[str, int]] = field(default_factory=dict)  # org id → employer name → id
 
     def employer_map(self, org: Org) -> dict[str, int]:
@@ -460,106 +459,3 @@ def _bump_counters(deltas: dict[str, dict[str, int]]) -> None:
     except ImportError:  # pragma: no cover - the statistics app is optional here
         return
     counters.bump_many({path: dict(d) for path, d in deltas.items()})
-
-
-# --------------------------------------------------------------------------- the loop
-
-
-@contextmanager
-def bulk_session() -> Iterator[None]:
-    """SQLite tuned for a long series of large transactions on this connection: a bigger page
-    cache (the random blind-index keys touch pages all over the indexes) and a WAL checkpoint every
-    256 MiB instead of 4 MiB (each checkpoint syncs both files, and index pages dirtied by batch
-    after batch are written back once per checkpoint; figures in docs/decisions.md). Both are put
-    back afterwards. Durability is unchanged (WAL, synchronous=NORMAL)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA cache_size")
-        old_cache = cur.fetchone()[0]
-        cur.execute("PRAGMA wal_autocheckpoint")
-        old_ckpt = cur.fetchone()[0]
-        cur.execute("PRAGMA cache_size = -196608")  # 192 MiB
-        cur.execute("PRAGMA wal_autocheckpoint = 65536")  # pages of 4 KiB: 256 MiB of WAL
-    try:
-        yield
-    finally:
-        with connection.cursor() as cur:
-            cur.execute(f"PRAGMA cache_size = {int(old_cache)}")
-            cur.execute(f"PRAGMA wal_autocheckpoint = {int(old_ckpt)}")
-            if not connection.in_atomic_block:
-                cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-
-class Superseded(Exception):
-    """Another run took this job over (a resume after this one was thought dead)."""
-
-
-def run_batches(
-    ctx: Context, token: str, batches: Iterable[Batch], progress: Callable[[ImportJob], None] | None = None
-) -> str:
-    """Apply batches, each in one transaction with the job's counters. Returns 'done' or 'cancelled'."""
-    # The batches' rows are plain tuples, freed as each batch ends; left on, the cyclic collector
-    # would walk the growing heap every few thousand of them (a tenth of the writer's time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _run_batches(ctx, token, batches, progress)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _run_batches(
-    ctx: Context, token: str, batches: Iterable[Batch], progress: Callable[[ImportJob], None] | None
-) -> str:
-    job = ctx.job
-    for batch in batches:
-        with transaction.atomic():
-            j = ImportJob.objects.select_for_update().get(pk=job.pk)
-            if j.run_token != token:
-                raise Superseded
-            if j.cancel_requested:
-                return "cancelled"
-            out = apply_batch(ctx, batch)
-            if out.issues:
-                from gonghui.rosters.models import ImportIssue
-
-                ImportIssue.objects.bulk_create(
-                    [
-                        ImportIssue(job_id=j.pk, row=r, column=c[:60], message=m[:300])
-                        for r, c, m in out.issues
-                    ],
-                    batch_size=1000,
-                )
-            j.rows_done += batch.rows
-            j.created += out.created
-            j.updated += out.updated
-            j.unchanged += out.unchanged
-            j.refused += out.refused
-            j.errors += len(out.issues)
-            j.last_row = max(j.last_row, batch.last_row)
-            j.total_rows = max(j.total_rows, j.rows_done)
-            j.heartbeat_at = timezone.now()
-            j.save(
-                update_fields=[
-                    "rows_done",
-                    "created",
-                    "updated",
-                    "unchanged",
-                    "refused",
-                    "errors",
-                    "last_row",
-                    "total_rows",
-                    "heartbeat_at",
-                ]
-            )
-            if not ctx.dry and (out.created or out.updated):
-                audit_record(user=ctx.user if getattr(ctx.user, "is_authenticated", False) else None, action="roster.import.batch",
-                             obj=j, org_path=j.org_path, changes={"to_row": batch.last_row, "created": out.created, "updated": out.updated})  # fmt: skip
-        ctx.job = j
-        if progress is not None:
-            progress(j)
-    return "done"

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.rosters.actions import MAX_UPLOAD_BYTES
 from gonghui.rosters.models import Mode
 
 EXPORT_KINDS = [("members", _("会员名册")), ("employers", _("用人单位")), ("gaps", _("未建会单位（空白点）"))]
@@ -16,7 +16,7 @@ class ImportForm(forms.Form):
         label=_("花名册文件"),
         allow_empty_file=True,  # the action says why an empty file cannot be imported
         help_text=_("xlsx、xls、WPS 表格（.et）、ods 或 csv（UTF-8 或 GBK）；上限 %(mb)d MB。")
-        % {"mb": MAX_UPLOAD_BYTES // 1048576},
+        % {"mb": settings.GONGHUI_IMPORT_MAX_MB},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.et,.ods,.csv,.txt"}),
     )
     org = forms.ChoiceField(

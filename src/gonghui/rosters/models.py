@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import OrgPathField
 from gonghui.orgs.models import Org
 
 
@@ -41,12 +42,12 @@ class Phase(models.TextChoices):
 
 class ImportJob(models.Model):
     org = models.ForeignKey(Org, verbose_name=_("导入到"), on_delete=models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source_name = models.CharField(_("文件名"), max_length=255)
-    source_path = models.CharField(max_length=1024, editable=False)
+    source_file = models.CharField(max_length=1024, editable=False)
     source_sha256 = models.CharField(max_length=64, db_index=True, editable=False)
     source_uploaded = models.BooleanField(
         default=True, help_text=_("上传的副本（完成后删除）；命令行导入则是原文件")

@@ -18,6 +18,7 @@ import marshal
 import multiprocessing as mp
 import os
 import queue
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class Plan:
     # PostgreSQL wants True/False
     int_booleans: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    max_rows: int = 1_000_000  # data rows one file may have (GONGHUI_IMPORT_MAX_ROWS)
 
 
 def prepare(recs: list[Any], encrypt: bool, int_booleans: bool = False) -> list[tuple[Any, ...]]:
@@ -158,16 +160,25 @@ def batches(plan: Plan) -> Iterator[Batch]:
     last = header.row
     check, is_blank, resume_after = checker.check, checker.is_blank, plan.resume_after
     emitted = resume_after  # the resume point the last batch moved to
+    seen, max_rows = 0, plan.max_rows
+    # blank rows cost little but are not free: a sheet of a million empty rows stops too
+    last_allowed = header.row + 2 * max_rows
     for n, cells in table.rows(plan.sheet):
         if n <= header.row:
             continue
+        if n > last_allowed:
+            raise SheetReadError(_too_many(max_rows), code="too_many_rows")
         if is_blank(cells):
             last = n
             continue
         if n <= resume_after:
+            seen += 1
             checker.remember(n, cells)
             last = n
             continue
+        seen += 1
+        if seen > max_rows:
+            raise SheetReadError(_too_many(max_rows), code="too_many_rows")
         rec, errs = check(n, cells)
         rows += 1
         last = n
@@ -184,16 +195,45 @@ def batches(plan: Plan) -> Iterator[Batch]:
         yield Batch(last, rows, prepare(recs, plan.encrypt, plan.int_booleans), errors, refused)
 
 
+def _too_many(max_rows: int) -> str:
+    return f"表格超过每个文件 {max_rows:,} 行的上限；请分成几个文件导入（已保存的批次不受影响）。"
+
+
 # --------------------------------------------------------------------------- the reader process
 
 
-def _reader_main(plan: Plan, out: Any) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this (forked) process die with the one that started it, even by kill -9: Linux
+    delivers SIGKILL to it when its parent thread ends (prctl PR_SET_PDEATHSIG). If the parent
+    is already gone (it died between the fork and here), exit at once. Elsewhere the reader
+    notices instead (`_reader_main` checks its parent between batches)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the polling below remains
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _reader_main(plan: Plan, out: Any, parent_pid: int | None = None) -> None:
+    parent_pid = parent_pid or os.getppid()
+    die_with_parent(parent_pid)
     # Nothing the reader makes lives in a reference cycle, and a million rows of short-lived
     # tuples would otherwise set the cyclic collector off every few hundred rows; this process
     # ends with the file.
     gc.disable()
     try:
         for b in batches(plan):
+            if os.getppid() != parent_pid:  # the writer is gone (where prctl is not available)
+                os._exit(1)
             # marshal: the rows are plain tuples of str / int / bool / None, and marshal moves
             # them about twice as fast as pickle
             out.put(("batch", b._replace(preps=marshal.dumps(b.preps))))
@@ -208,7 +248,9 @@ def batches_parallel(plan: Plan, *, depth: int = 3) -> Iterator[Batch]:
     """`batches(plan)` computed in a forked process; at most `depth` batches wait in between."""
     ctx = mp.get_context("fork")
     q = ctx.Queue(maxsize=depth)
-    proc = ctx.Process(target=_reader_main, args=(plan, q), name="gonghui-roster-reader", daemon=True)
+    proc = ctx.Process(
+        target=_reader_main, args=(plan, q, os.getpid()), name="gonghui-roster-reader", daemon=True
+    )
     proc.start()
     try:
         while True:

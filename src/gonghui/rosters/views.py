@@ -3,7 +3,7 @@ the error file and exports. Each view: the gatekeeper, a form, one action."""
 
 from __future__ import annotations
 
-import os
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -88,8 +88,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                                                    mode=form.cleaned_data["mode"], dry_run=True)  # fmt: skip
             except ApplicationError as exc:
                 if path:
-                    os.unlink(path)
-                    os.rmdir(os.path.dirname(path))
+                    actions.discard_upload(path)
                 form.add_error("file", exc.message)
             else:
                 actions.enqueue(job)
@@ -148,16 +147,19 @@ def job_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def job_error_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The refused rows with 错误原因 (the clerk's own data, full ID numbers included): audited."""
     job = get_job(request.user, pk, Perm.MEMBER_WRITE)
-    if not job.error_file or not os.path.exists(job.error_file):
+    return error_file_response(request.user, job)  # type: ignore[return-value]
+
+
+def error_file_response(user: Any, job: ImportJob) -> HttpResponseBase:
+    """The error file, opened from its sealed copy in memory (404 once the retention period has
+    removed it); every download is audited."""
+    data = actions.error_file_read(job)
+    if data is None:
         raise Http404
     audit_record(
-        user=request.user,
-        action="roster.error_file",
-        obj=job,
-        org_path=job.org_path,
-        changes={"errors": job.errors},
+        user=user, action="roster.error_file", obj=job, org_path=job.org_path, changes={"errors": job.errors}
     )
-    return FileResponse(open(job.error_file, "rb"), as_attachment=True, filename=actions.error_file_name(job),  # type: ignore[return-value]  # noqa: SIM115
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=actions.error_file_name(job),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
 

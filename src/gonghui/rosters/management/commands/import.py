@@ -128,8 +128,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     "没有可以继续的导入：该文件在此工会下没有中断的导入记录。(nothing to resume)"
                 )
-            job.source_path = path
-            job.save(update_fields=["source_path"])
+            job.source_file = path
+            job.save(update_fields=["source_file"])
         else:
             try:
                 job = actions.roster_import_create(

@@ -1,0 +1,42 @@
+"""Model fields of the core: `OrgPathField`, the mark on every column that holds an org's path.
+
+Scope is kept by construction: a row that copies the materialised path (`Org.path`, treebeard's
+steplen-4 codes) of the union it belongs to gets subtree filters without a join, and a subtree
+move (`orgs.actions.org_move`) must rewrite every such copy, or the old parent keeps seeing rows
+that left it. There is no list to keep up to date: the move finds the columns by introspection
+(`org_path_columns()`: every concrete field of every installed model that is an `OrgPathField`),
+and `tests/core/test_org_paths.py` checks that every `*_path` column of every model is one.
+
+The column type is a plain varchar(255): making a field an `OrgPathField` changes nothing in the
+database (its migration is an AlterField with the same column).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+
+class OrgPathField(models.CharField):  # type: ignore[type-arg]
+    """A copy of an org's materialised path (Org.path), rewritten when the subtree moves."""
+
+    description = "Materialised path of an org (rewritten by subtree moves)"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+
+def org_path_columns() -> list[tuple[type[models.Model], str]]:
+    """(model, field name) of every OrgPathField of every installed, concrete, managed model."""
+    out = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.abstract or meta.proxy or not meta.managed:
+            continue
+        for f in meta.local_concrete_fields:
+            if isinstance(f, OrgPathField):
+                out.append((model, f.name))
+    return out
