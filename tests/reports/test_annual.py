@@ -186,3 +186,34 @@ def test_stats_snapshot_keeps_the_last_year_end(tree: dict[str, Any]) -> None:
 
     snapshots.ensure(dt.date(2026, 12, 3))
     assert YearEndFigure.objects.filter(on=dt.date(2026, 9, 30)).count() == 8
+
+
+def test_annual_queries_do_not_grow_with_the_tree(tree: dict[str, Any], history: Any, login: Any) -> None:  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = login("county_admin")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/reports/annual/T0001/?year=2026").status_code == 200
+        return len(ctx.captured_queries)
+
+    def grow() -> None:
+        for i in range(5):
+            town = Org.objects.get(code="T0005")
+            union = Org.objects.add_child(town, {"code": f"G{i:04d}", "name": f"新工会{i}", "kind": "grassroots",
+                                                 "region_code": "530326", "province_code": "53"})  # fmt: skip
+            Employer.objects.create(name=f"新厂{i}", region_code="530326", province_code="53", area_org=town,
+                                    area_path=town.path, union=union, employees=50,
+                                    surveyed_on=dt.date(2026, 5, 1))  # fmt: skip
+
+    live = queries()
+    grow()
+    assert queries() == live
+    yearend.ensure(dt.date(2026, 9, 30))
+    kept = queries()
+    grow_more = Org.objects.get(code="T0002")
+    Org.objects.add_child(grow_more, {"code": "G9999", "name": "又一工会", "kind": "grassroots",
+                                      "region_code": "530326", "province_code": "53"})  # fmt: skip
+    assert queries() == kept

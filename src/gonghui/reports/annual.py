@@ -239,11 +239,12 @@ def as_pdf(rep: dict[str, Any]) -> bytes:
         "h2", fontName=font, fontSize=11, leading=16, spaceBefore=8, spaceAfter=4, wordWrap="CJK"
     )
     cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    num = ParagraphStyle("num", parent=cell, alignment=2)  # figures right-aligned
     story: list[Any] = [para(title, h1)]
     for table in tables(rep):
         story.append(para(table["title"], h2))
         data: list[Sequence[Any]] = [[para(h, cell) for h in table["head"]]]
-        data += [[para(v, cell) for v in row] for row in table["rows"]]
+        data += [[para(v, num if i else cell) for i, v in enumerate(row)] for row in table["rows"]]
         first = 60 * mm
         other = (doc.width - first) / max(1, len(table["head"]) - 1)
         t = Table(data, colWidths=[first] + [other] * (len(table["head"]) - 1), repeatRows=1)
