@@ -168,9 +168,12 @@ def test_a_flagged_account_can_still_log_out(client: Any, tree: dict[str, Any]) 
 
 
 def test_a_flagged_account_token_is_refused(client: Any, tree: dict[str, Any], api_token: Any) -> None:
-    headers = api_token("east_clerk")
-    assert client.get("/api/v1/orgs", **headers).status_code == 200
+    old = api_token("east_clerk")
+    assert client.get("/api/v1/orgs", **old).status_code == 200
     actions.user_password_reset(actor=None, user=tree["users"]["east_clerk"])
+    assert client.get("/api/v1/orgs", **old).status_code == 401  # the reset revoked it
+    assert AuditEntry.objects.filter(action="token.revoke").count() == 1
+    headers = api_token("east_clerk")  # made while the account must still change its password
     resp = client.get("/api/v1/orgs", **headers)
     assert resp.status_code == 403
     assert set(resp.json()) == {"code", "message", "details"}

@@ -55,8 +55,8 @@ def user_create(
 def user_password_reset(*, actor: User | None, user: User) -> str:
     """Give the account a one-time password (returned, shown once, never stored in clear) and make
     it choose its own at the next login: every page leads to the change page, the API answers 403
-    `password_change_required`. A login lockout of the account is lifted. The caller gates who may
-    reset whom."""
+    `password_change_required`. Its API tokens are revoked and a login lockout is lifted. The caller
+    gates who may reset whom."""
     from axes.utils import reset as axes_reset  # axes reads its settings on import
 
     password = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(14))
@@ -71,6 +71,8 @@ def user_password_reset(*, actor: User | None, user: User) -> str:
         org_path=_org_path(user),
         changes={"failed_logins_cleared": unlocked},
     )
+    # whoever knew the old password may hold a token made with it
+    token_revoke_all(actor=actor, user=user)
     return password
 
 
