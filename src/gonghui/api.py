@@ -220,11 +220,11 @@ def error_codes(app: str) -> tuple[str, ...]:
         trees.append(tree)
         todo.extend(_imports(tree, name, path.name == "__init__.py") - seen)
     helpers: dict[str, int] = {}
-    for tree in trees:
-        helpers.update(_code_helpers(tree))
+    for t in trees:
+        helpers.update(_code_helpers(t))
     codes: set[str] = set()
-    for tree in trees:
-        codes |= _codes_in(tree, helpers)
+    for t in trees:
+        codes |= _codes_in(t, helpers)
     return tuple(COMMON_ERROR_CODES) + tuple(sorted(codes - set(COMMON_ERROR_CODES)))
 
 

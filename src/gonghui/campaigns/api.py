@@ -22,7 +22,7 @@ from gonghui.campaigns.models import (
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
-from gonghui.core.schema import Code, Id, Str60, Str120, Str200, Text, Text4000, UInt
+from gonghui.core.schema import UNSET, Code, Id, Str60, Str120, Str200, Text, Text4000, UInt
 from gonghui.orgs.api import ERRORS
 
 router = Router(tags=["campaigns"])
@@ -97,16 +97,16 @@ class CampaignIn(Schema):
 class CampaignPatch(Schema):
     """Fields left out stay unchanged; `null` only where the column allows it."""
 
-    name: Str120 = Field(None, min_length=1)
-    starts_on: dt.date = None
-    ends_on: dt.date = None
-    baseline_source: BaselineSource = None
-    baseline_on: dt.date = None
+    name: Str120 = Field(UNSET, min_length=1)
+    starts_on: dt.date = UNSET
+    ends_on: dt.date = UNSET
+    baseline_source: BaselineSource = UNSET
+    baseline_on: dt.date = UNSET
     baseline: UInt | None = None
     growth_rate: Decimal | None = Field(None, ge=0, le=1000, decimal_places=2)
     net_minimum: UInt | None = None
-    behind_margin: Decimal = Field(None, ge=0, le=100, decimal_places=2)
-    description: Text = None
+    behind_margin: Decimal = Field(UNSET, ge=0, le=100, decimal_places=2)
+    description: Text = UNSET
 
 
 class AllocateIn(Schema):

@@ -61,6 +61,10 @@ Search = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
 # An org code (Org.code is 20 characters).
 Code = Annotated[str, Field(max_length=20, pattern=NO_NUL, description="组织代码")]
 
+# The default of a PATCH field whose column is NOT NULL: absent means unchanged (the handlers send
+# `payload.dict(exclude_unset=True)`), and an explicit `null` fails the field's type (422).
+UNSET: Any = None
+
 ID_LIST_MAX = 5000
 IdList = Annotated[list[Id], Field(max_length=ID_LIST_MAX)]
 

@@ -13,6 +13,7 @@ from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.schema import (
     ERRORS,
+    UNSET,
     Code,
     Id,
     Pagination,
@@ -77,20 +78,20 @@ class OrgCreate(Schema):
 class OrgUpdate(Schema):
     """Fields left out stay unchanged; `null` only where the column allows it (dates, term_number)."""
 
-    name: Str120 = Field(None, min_length=1)
-    short_name: Str60 = None
-    org_form: Str24 = None
-    joint_scope: Str24 = None
-    region_code: Region = None
+    name: Str120 = Field(UNSET, min_length=1)
+    short_name: Str60 = UNSET
+    org_form: Str24 = UNSET
+    joint_scope: Str24 = UNSET
+    region_code: Region = UNSET
     founded_on: dt.date | None = None
-    approval_no: Str60 = None
-    credit_code: Str18 = None
-    chair_name: Str40 = None
+    approval_no: Str60 = UNSET
+    credit_code: Str18 = UNSET
+    chair_name: Str40 = UNSET
     term_number: SmallUInt | None = None
     term_start: dt.date | None = None
     term_end: dt.date | None = None
-    full_time_staff: SmallUInt = None
-    address: Str200 = None
+    full_time_staff: SmallUInt = UNSET
+    address: Str200 = UNSET
 
 
 class MoveIn(Schema):
