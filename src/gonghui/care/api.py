@@ -21,7 +21,7 @@ from gonghui.care.models import (
     ModelLevel,
     ReviewOutcome,
 )
-from gonghui.core.schema import Code, Id, IdList, Str40, Str60, Str80, Str200, Text
+from gonghui.core.schema import Code, Id, IdList, Str40, Str60, Str80, Str200, Text2000
 
 router = Router(tags=["care"])
 
@@ -104,7 +104,7 @@ class FileIn(Schema):
     household_income: Money = Field(..., ge=0, max_digits=12, decimal_places=2)
     causes: list[Cause] = Field(..., min_length=1, max_length=9)
     children_in_school: int = Field(0, ge=0, le=29)
-    situation: Text = Field("", max_length=2000)
+    situation: Text2000 = ""
     opened_on: dt.date | None = None
 
 
@@ -114,7 +114,7 @@ class FileUpdate(Schema):
     household_income: Money = Field(..., ge=0, max_digits=12, decimal_places=2)
     causes: list[Cause] = Field(..., min_length=1, max_length=9)
     children_in_school: int = Field(0, ge=0, le=29)
-    situation: Text = Field("", max_length=2000)
+    situation: Text2000 = ""
 
 
 class ReviewIn(Schema):
