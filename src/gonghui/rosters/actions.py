@@ -152,12 +152,12 @@ def _abandon(job: ImportJob, message: str) -> None:
 
 
 def _drop_files(job: ImportJob) -> None:
-    """Delete the job's files that live in the data folder (never the operator's own file); the
-    database is told after the transaction commits."""
+    """Delete the job's files that live in the data folder (never the operator's own file) at
+    once: should the transaction roll back, the job only misses a file it was giving up anyway."""
     for attr in ("source_file", "error_file"):
         path = getattr(job, attr)
         if path and files.in_data_folder(path):
-            transaction.on_commit(lambda p=path: files.delete_file(p))
+            files.delete_file(path)
             setattr(job, attr, "")
 
 
@@ -185,7 +185,7 @@ def roster_import_purge(*, now: dt.datetime | None = None) -> int:
         referenced.update((src, err))
     strays = files.stray_entries(referenced, cutoff.timestamp())
     for entry in strays:
-        transaction.on_commit(lambda e=entry: files.remove(e))
+        files.remove(entry)
     n += len(strays)
     if n:
         audit_record(user=None, action="roster.import.purge", object_type="imports", object_repr="imports",

@@ -1,4 +1,5 @@
 """gonghui import FILE --org CODE [--dry-run] [--json] [--update|--skip-existing] [--resume]
+gonghui import --purge    (delete import files past the retention period; every import does it too)
 
 Imports a roster (花名册) into a union: the same checks and writes as the web page's import, run
 here in the foreground with a progress bar on stderr. Exit 0 when the import ran (refused rows
@@ -71,10 +72,13 @@ class Command(BaseCommand):
     help = "导入花名册：gonghui import FILE --org CODE [--dry-run] [--json] [--update|--skip-existing]"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="xlsx / xls / et / ods / csv 文件")
+        parser.add_argument("file", nargs="?", help="xlsx / xls / et / ods / csv 文件")
         parser.add_argument(
-            "--org", required=True, help="导入到的工会组织代码（基层工会；上级工会则表中须有“工会代码”列）"
+            "--purge",
+            action="store_true",
+            help="只删除超过保留期（GONGHUI_IMPORT_RETENTION_DAYS，默认 7 天）的上传文件和错误行文件",
         )
+        parser.add_argument("--org", help="导入到的工会组织代码（基层工会；上级工会则表中须有“工会代码”列）")
         parser.add_argument(
             "--dry-run", action="store_true", help="只检查，不写入（报告新增、更新、无变化、拒绝的行数）"
         )
@@ -104,6 +108,14 @@ class Command(BaseCommand):
         from gonghui.rosters import actions
         from gonghui.rosters.models import ImportIssue, ImportJob, JobStatus, Phase
 
+        purged = actions.roster_import_purge()
+        if opts["purge"]:
+            self.stdout.write(f"已删除 {purged} 个超过保留期的导入文件。")
+            return
+        if not opts["file"] or not opts["org"]:
+            raise CommandError(
+                "用法：gonghui import FILE --org CODE [--dry-run]（或 gonghui import --purge）"
+            )
         path = os.path.abspath(opts["file"])
         if not os.path.isfile(path):
             raise CommandError(f"文件不存在：{opts['file']} (no such file)")
