@@ -52,6 +52,15 @@ ROUTE_ID_FIELDS: dict[tuple[str, str], str] = {
     ("formations/{formation_id}/roster/remove", "ids"): "roster_entry",
     ("elections/{election_id}/candidates/remove", "ids"): "candidate",
 }
+# (operation key, field) -> the body to start from when that field is swept, where the route's
+# plain body (API_BODIES) would be refused before the field is looked at.
+SWEEP_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("transfers", "membership_id"): {
+        "side": "from",
+        "to_org": "T0004",
+    },  # the sending side names the membership
+    ("formations/{formation_id}/roster", "id_number"): {"name": "门禁"},
+}
 # (operation key, field) not swept, and why.
 EXEMPT: dict[tuple[str, str], str] = {
     ("members", "id_number"): "registers a new person: the number is the new record's, not a lookup",

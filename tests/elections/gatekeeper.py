@@ -30,7 +30,7 @@ def _gatekeeper_objects(tree: dict[str, Any], values: dict[str, dict[str, Any]],
     upper = orgs["T0002"] if inside else orgs["T0005"]
     base = orgs["T0003"] if inside else orgs["T0006"]
     f = Formation.objects.create(parent=upper, org_path=upper.path, name=f"门禁测试工会{base.code}", region_code="530326",
-                                 status=FormationStatus.SUBMITTED)  # fmt: skip
+                                 status=FormationStatus.RETURNED)  # fmt: skip
     e = Election.objects.create(
         org=base, org_path=base.path, term_number=2, meeting_date=dt.date(2027, 1, 1), due=10, present=9
     )
@@ -83,4 +83,7 @@ gatekeeper.API_BODIES.update({
     "elections/{election_id}/votes": {"post": "committee", "ballots": 1, "votes": {"1": 1}},
     "elections/{election_id}/close-post": {"post": "committee"},
     "elections/{election_id}/decision": {"decision": "return", "reason": "请补充材料"},
+    "elections/{election_id}/plenary": {"present": 3},
+    "orgs/{code}/women-committees": {"form": "committee", "formed_by": "assembly", "nominated_on": "2026-01-05",
+                                     "formed_on": "2026-01-09", "chair_name": "门禁"},
 })  # fmt: skip
