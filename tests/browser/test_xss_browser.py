@@ -212,6 +212,14 @@ def test_main_pages_work_under_the_csp_without_errors(
     problems = _watch(page)
     page.goto(f"{live_server.url}/login/")
     assert _violations(page) == []
+    # the public join pages (anonymous, htmx): the ID check posts over htmx with the CSRF header
+    for url in ("/join/T0001/", "/join/T0003/"):
+        assert page.goto(f"{live_server.url}{url}").status == 200, url
+        assert _violations(page) == [] and problems == [], url
+    with page.expect_response(lambda r: "/check-id/" in r.url) as checked:
+        page.fill("#id_id_number", "530326198503010001")
+    assert checked.value.status == 200 and checked.value.request.headers.get("x-csrftoken")
+    assert _violations(page) == [] and problems == []
     browser_login("county_admin")
     c = markup["campaign"]
     member = markup["members"][0]
