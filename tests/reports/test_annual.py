@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from gonghui.orgs import actions as org_actions
@@ -128,6 +129,11 @@ def test_annual_agrees_with_the_coverage_page_for_a_township(tree: dict[str, Any
         stats["coverage_covered"],
         stats["coverage_denominator"],
     )
+    # counted on today's date, the point-in-time figures are the maintained counters the page shows
+    today = yearend.compute(timezone.localdate(), east.path)
+    assert sum(u.figures["employers_due"] for u in today.values()) == stats["coverage_denominator"]
+    assert sum(u.figures["employers_unionised"] for u in today.values()) == stats["coverage_covered"]
+    assert sum(u.figures["employees"] for u in today.values()) == stats["unionised_employees"]
     c = login("county_admin")
     cov = c.get("/orgs/T0002/coverage/").content.decode()
     assert "2 / 3" in cov

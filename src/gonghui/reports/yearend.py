@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from gonghui.orgs.models import BASE_KINDS, Employer, EmployerSurvey, Org, OrgStatus
 from gonghui.reports.periods import statistical_year_eve
@@ -134,7 +135,7 @@ def _employers(on: dt.date, prefix: str, home: Any) -> None:
             earlier[s["employer_id"]] = s  # the last one per employer wins
     for r in rows:
         facts = r if r["surveyed_on"] is not None and r["surveyed_on"] <= on else earlier.get(r["id"])
-        if facts is None and r["created_at"].date() > on:
+        if facts is None and timezone.localdate(r["created_at"]) > on:
             continue  # not on the register yet
         unionised = r["union_id"] is not None and r["union_id"] in in_being
         unit = home(r["union__path"] if unionised else r["area_path"])
