@@ -166,3 +166,69 @@ def test_kill_minus_nine_mid_import_then_resume_and_rerun(tmp_path: Path) -> Non
     ):
         r = subprocess.run([GONGHUI, *bad], env=env, capture_output=True, text=True, timeout=120)
         assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid …: comm may hold spaces, so split after the last ")"
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie is dead, only not yet reaped by init
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_kill_minus_nine_of_the_writer_takes_its_reader_process_with_it(tmp_path: Path) -> None:
+    """Issue 12 F9: kill -9 of the process running an import left its forked reader behind
+    (424 MB). The reader now dies with it (PR_SET_PDEATHSIG)."""
+    from gonghui.rosters.pipeline import cpu_count
+
+    if cpu_count() < 2:
+        pytest.skip("the reader process runs only with two cores")
+    data = tmp_path / "data"
+    env = {**_env(data), "GONGHUI_IMPORT_PARALLEL_ROWS": "1"}
+    db = data / "gonghui.sqlite3"
+    for cmd in (["migrate", "-v", "0"], ["shell", "-c", SETUP]):
+        r = subprocess.run([GONGHUI, *cmd], env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-3000:]
+    rows = [HEADER] + [person_row(i, phone=f"139{i:08d}") for i in range(1, ROWS + 1)]
+    path = write_xlsx_rows(tmp_path / "roster.xlsx", rows)
+    cmd = [
+        GONGHUI,
+        "import",
+        str(path),
+        "--org",
+        "K0002",
+        "--batch-rows",
+        str(BATCH),
+        "--no-progress",
+        "--json",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    readers: list[int] = []
+    while time.monotonic() < deadline and not readers:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        readers = [p for p in _children(proc.pid) if _alive(p)]
+        time.sleep(0.02)
+    assert readers, "the import started no reader process"
+    _kill_when(proc, db, 2 * BATCH)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in readers):
+        time.sleep(0.05)
+    assert not [p for p in readers if _alive(p)], "the reader process outlived the killed import"
