@@ -160,3 +160,45 @@ def test_one_audit_action_per_read_event_whatever_the_channel(
         assert client.get(api, **h).status_code == 200, api
         new = AuditEntry.objects.exclude(pk__in=before).order_by("pk")
         assert [(e.action, e.changes["via"]) for e in new] == [(action, "page"), (action, "api")], (page, api)
+
+
+def test_pages_ticking_foreign_entries_and_trainees_answer_like_missing_ones(
+    client: Any, tree: dict[str, Any], hardship: Any, member: Any
+) -> None:
+    """The round's payment form and the course's progress form: a ticked id of another township's
+    round or course gets the same message as an id nobody has, and changes nothing."""
+    west_file = hardship("T0006", name="西镇困难户", children=1)
+    west_round = _round(tree, "T0006")
+    actions.programme_list_add(user=tree["users"]["county_admin"], programme=west_round, files=[west_file])
+    west_entry = west_round.entries.get()
+    p = _round(tree)
+    west_course = actions.course_create(user=tree["users"]["county_admin"], org=tree["orgs"]["T0006"], title="西镇焊工", trade="焊工",
+                                        starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 1, 9), place="西镇", provider="职校", cost="100")  # fmt: skip
+    actions.trainees_add(
+        user=tree["users"]["county_admin"], course=west_course, memberships=[member("T0006", name="西镇学员")]
+    )
+    west_trainee = west_course.trainees.get()
+    course = actions.course_create(user=tree["users"]["east_clerk"], org=tree["orgs"]["T0002"], title="东镇焊工", trade="焊工",
+                                   starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 1, 9), place="东镇", provider="职校", cost="100")  # fmt: skip
+    client.force_login(tree["users"]["east_admin"])
+    forms = [
+        (f"/care/programmes/{p.pk}/entries/", "entry", west_entry.pk, {"op": "pay", "paid_on": "2026-01-05"}),
+        (
+            f"/care/training/{course.pk}/progress/",
+            "trainee",
+            west_trainee.pk,
+            {"op": "complete", "completed_on": "2026-01-09"},
+        ),
+    ]
+    for url, name, foreign, extra in forms:
+        said = []
+        for sent in (foreign, NOBODY):
+            resp = client.post(url, {name: [sent], **extra}, follow=True)
+            assert resp.status_code == 200
+            text = resp.content.decode()
+            assert "西镇困难户" not in text and "西镇学员" not in text
+            said.append([str(m) for m in resp.context["messages"]])
+        assert said[0] == said[1] and said[0], (url, said)
+    west_entry.refresh_from_db()
+    west_trainee.refresh_from_db()
+    assert (west_entry.status, west_trainee.status) == ("listed", "enrolled")
