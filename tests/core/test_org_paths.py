@@ -18,6 +18,12 @@ from gonghui.core.fields import OrgPathField, org_path_columns
 _n = itertools.count(1)
 
 
+# Path columns that record where an org sat at a moment, on purpose not moved with it.
+HISTORIC = {
+    "reports.YearEndFigure.path": "where the org sat on 30 September: that year's annual report rolls up by it",
+}
+
+
 def test_every_path_column_is_an_org_path_field() -> None:
     from gonghui.orgs.models import Org
 
@@ -26,10 +32,12 @@ def test_every_path_column_is_an_org_path_field() -> None:
         if issubclass(model, Org) or not model._meta.app_config.name.startswith("gonghui."):
             continue  # the tree's own path (treebeard); other packages' models hold no org paths
         for f in model._meta.local_concrete_fields:
+            label = f"{model._meta.label}.{f.name}"
             if (f.name.endswith("_path") or f.name == "path") and not isinstance(f, OrgPathField):
-                wrong.append(f"{model._meta.label}.{f.name}")
+                if label not in HISTORIC:
+                    wrong.append(label)
     assert not wrong, f"path columns a subtree move would miss: {wrong}"
-    assert len(org_path_columns()) >= 2
+    assert len(org_path_columns()) >= 25
 
 
 def _value(f: models.Field[Any, Any], org: Any, path: str) -> Any:

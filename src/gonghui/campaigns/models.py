@@ -5,8 +5,8 @@ Nothing here holds progress: "done" is always counted from the register (campaig
 What is kept is what people decide: the target, how it was split (Allocation), who follows which
 units (WorkGroup) and what they found (SupervisionNote).
 
-Every row that belongs to a union carries its materialized path (`org_path`), kept right by
-`orgs.actions.DENORMALISED_PATHS` when a subtree moves (registered in apps.py).
+Every row that belongs to a union carries its materialized path (`org_path`), an `OrgPathField`
+that a subtree move finds and rewrites (core/fields.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import OrgPathField
 from gonghui.orgs.models import Org
 
 
@@ -44,7 +45,7 @@ class Campaign(models.Model):
     org = models.ForeignKey(
         Org, verbose_name=_("牵头工会"), on_delete=models.PROTECT, related_name="campaigns"
     )
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     measure = models.CharField(_("考核指标"), max_length=20, choices=Measure.choices)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
@@ -90,7 +91,7 @@ class Allocation(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="allocations")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -166,7 +167,7 @@ class SupervisionNote(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notes")
     org = models.ForeignKey(Org, verbose_name=_("检查单位"), on_delete=models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     group = models.ForeignKey(
         WorkGroup,
         verbose_name=_("工作组"),

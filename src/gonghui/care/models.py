@@ -5,7 +5,7 @@ Scope: every row carries the org it belongs to and that org's materialized path 
 copied when the row is made — for a record about a person, the base union of the person's
 current membership at that moment. A later transfer does not move the row: it stays the record of
 what that union did (the new union sees the person in the register, not the old union's files).
-`orgs.actions.DENORMALISED_PATHS` keeps the paths right when a subtree moves (care/apps.py).
+`org_path` is an `OrgPathField`: a subtree move finds and rewrites it (core/fields.py).
 
 Money is kept in yuan as `Decimal` with two places (fen exact), never float.
 
@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import OrgPathField
 from gonghui.members.models import Person
 from gonghui.orgs.models import Org
 
@@ -31,7 +32,7 @@ class ScopedRow(models.Model):
     """The org a row belongs to, its path (subtree filters) and province (Citus distribution)."""
 
     org = models.ForeignKey(Org, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     province_code = models.CharField(max_length=2, editable=False)
 
     class Meta:

@@ -6,8 +6,8 @@ ciphertext (`core.pii.encrypt`, AES-GCM), a blind index (`core.pii.blind_index`,
 exact lookups and uniqueness, and a masked form kept for lists so a list never decrypts.
 
 Scope: every row that belongs to a union carries that union's materialized path (`org_path`), so a
-subtree filter is one indexed prefix range; `orgs.actions.DENORMALISED_PATHS` keeps these right
-when a subtree moves (registered in `apps.MembersConfig.ready`).
+subtree filter is one indexed prefix range; the columns are `OrgPathField`s, so a subtree move
+finds and rewrites them (core/fields.py).
 
 Citus (DESIGN.md): large tables carry `province_code`, the province of the union that holds the
 record. The person table's global uniqueness (`id_index`) would be kept there by distributing
@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import OrgPathField
 from gonghui.members import codes
 from gonghui.orgs.models import Employer, Org
 
@@ -153,7 +154,7 @@ class Membership(models.Model):
     org = models.ForeignKey(
         Org, verbose_name=_("基层工会"), on_delete=models.PROTECT, related_name="memberships", db_index=False
     )
-    org_path = models.CharField(max_length=255, editable=False)
+    org_path = OrgPathField(editable=False)
     province_code = models.CharField(max_length=2)
     member_no = models.CharField(_("会员编号"), max_length=32)
     form_no = models.CharField(
@@ -195,7 +196,7 @@ class MembershipEvent(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="events")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     type = models.CharField(_("变化类型"), max_length=24)
     reason = models.CharField(_("变化原因"), max_length=24, blank=True)
     on = models.DateField(_("日期"))
@@ -292,7 +293,7 @@ class Application(models.Model):
     org = models.ForeignKey(
         Org, verbose_name=_("申请加入的工会"), on_delete=models.PROTECT, related_name="applications"
     )
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     province_code = models.CharField(max_length=2)
     form_no = models.CharField(_("登记表编号"), max_length=32, unique=True)
     public_token = models.CharField(max_length=32, unique=True, editable=False)
@@ -375,7 +376,7 @@ class CardBatch(models.Model):
     """One issuing run (发证关): the cards of one union printed together."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="card_batches")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     issued_on = models.DateField(_("发证日期"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -436,9 +437,9 @@ class Transfer(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
     from_membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="transfers_out")
     from_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会"))
-    from_path = models.CharField(max_length=255, db_index=True, editable=False)
+    from_path = OrgPathField(db_index=True, editable=False)
     to_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会"))
-    to_path = models.CharField(max_length=255, db_index=True, editable=False)
+    to_path = OrgPathField(db_index=True, editable=False)
     to_membership = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers_in"
     )

@@ -33,10 +33,6 @@ ORG_EDITABLE = (
 EMPLOYER_EDITABLE = ("name", "credit_code", "economic_type", "industry", "region_code", "address")
 SURVEY_FACTS = ("operating_status", "employees", "members", "migrant_workers", "migrant_members")
 
-# Tables that copy an org's path for fast subtree filters; a subtree move rewrites them too.
-# Later apps append (model, field) here from their AppConfig.ready().
-DENORMALISED_PATHS: list[tuple[type[Any], str]] = [(Employer, "area_path")]
-
 
 def _check_region(code: str) -> str:
     try:
@@ -163,9 +159,8 @@ def org_update(*, user: Any, org: Org, **fields: Any) -> Org:
 
 def _repath(old: str, new: str) -> None:
     """Every copy of a path under `old` now starts with `new`: the OrgPathField columns of every
-    model, found by introspection (core/fields.py)."""
-    columns = dict.fromkeys([*org_path_columns(), *DENORMALISED_PATHS])
-    for model, field in columns:
+    model, found by introspection (core/fields.py): a new column is covered by being one."""
+    for model, field in org_path_columns():
         model.objects.filter(**{f"{field}__startswith": old}).update(
             **{field: Concat(Value(new), Substr(F(field), len(old) + 1))}
         )

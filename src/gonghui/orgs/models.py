@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from gonghui.core.fields import OrgPathField
+
 
 class OrgKind(models.TextChoices):
     PROVINCE_FEDERATION = "province_federation", _("省总工会")
@@ -187,7 +189,7 @@ class Employer(models.Model):
     area_org = models.ForeignKey(
         Org, verbose_name=_("属地工会"), on_delete=models.PROTECT, related_name="area_employers"
     )
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = OrgPathField(db_index=True, editable=False)
     union = models.ForeignKey(
         Org,
         verbose_name=_("所属工会"),

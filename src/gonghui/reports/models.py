@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from gonghui.core.fields import OrgPathField
 from gonghui.orgs.models import Org
 
 KIND_FIELDS = {
@@ -46,7 +47,7 @@ def _counter() -> models.BigIntegerField:
 
 class OrgCounter(models.Model):
     org = models.OneToOneField(Org, primary_key=True, on_delete=models.CASCADE, related_name="counter")
-    path = models.CharField(max_length=255, unique=True)
+    path = OrgPathField(unique=True)
     # active orgs in the subtree, by kind
     orgs = _counter()
     province_federations = _counter()

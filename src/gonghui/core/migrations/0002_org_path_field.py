@@ -5,15 +5,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
+    # OrgPathField is a CharField with the same column: only the migration state changes. As a plain
+    # AlterField, SQLite would rebuild each table (copying every row of the member tables) for nothing.
     operations = [
-        migrations.AlterField(
-            model_name='auditentry',
-            name='org_path',
-            field=gonghui.core.fields.OrgPathField(blank=True, db_index=True, max_length=255),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="org_path",
+                    field=gonghui.core.fields.OrgPathField(blank=True, db_index=True, max_length=255),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

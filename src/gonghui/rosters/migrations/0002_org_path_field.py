@@ -5,20 +5,26 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rosters', '0001_import_jobs'),
+        ("rosters", "0001_import_jobs"),
     ]
 
+    # OrgPathField is a CharField with the same column: only the migration state changes. As a plain
+    # AlterField, SQLite would rebuild each table (copying every row of the member tables) for nothing.
     operations = [
         migrations.RenameField(
-            model_name='importjob',
-            old_name='source_path',
-            new_name='source_file',
+            model_name="importjob",
+            old_name="source_path",
+            new_name="source_file",
         ),
-        migrations.AlterField(
-            model_name='importjob',
-            name='org_path',
-            field=gonghui.core.fields.OrgPathField(db_index=True, editable=False, max_length=255),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="importjob",
+                    name="org_path",
+                    field=gonghui.core.fields.OrgPathField(db_index=True, editable=False, max_length=255),
+                ),
+            ],
+            database_operations=[],
         ),
     ]
