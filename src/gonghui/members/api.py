@@ -38,9 +38,6 @@ from gonghui.members.models import (
     CardBatch,
     Channel,
     Membership,
-    Transfer,
-    TransferSide,
-    TransferStatus,
 )  # fmt: skip
 from gonghui.orgs.api import ERRORS
 
@@ -205,40 +202,6 @@ class BatchOut(Schema):
     org: str = Field(..., alias="org.code")
     issued_on: dt.date
     size: int
-
-
-class TransferOut(Schema):
-    id: int
-    person_name: str = Field(..., alias="person.name")
-    person_id_masked: str = Field(..., alias="person.id_masked")
-    from_org: str = Field(..., alias="from_org.code")
-    to_org: str = Field(..., alias="to_org.code")
-    initiated_by: str
-    status: str
-    reason: str
-    new_employer_name: str
-    note: str
-    decision_note: str
-    started_at: dt.datetime
-    decided_at: dt.datetime | None
-    from_membership_id: int
-    to_membership_id: int | None
-
-
-class TransferIn(Schema):
-    to_org: Code = Field(..., description="转入基层工会组织代码")
-    side: Literal["from", "to"] = Field(
-        ..., description="发起方：from 转出方（需 membership_id）；to 转入方（需 id_number）"
-    )
-    membership_id: Id | None = None
-    id_number: Str32 = ""
-    new_employer_id: Id | None = None
-    new_employer_name: Str120 = ""
-    note: Str200 = ""
-
-
-class TransferNoteIn(Schema):
-    note: Str200 = ""
 
 
 def _member_detail(m: Membership) -> Membership:
@@ -441,102 +404,5 @@ def card_issue(request: HttpRequest, payload: CardIssueIn) -> Any:
     return 201, CardBatch.objects.select_related("org").get(pk=batch.pk)
 
 
-# --- transfers ----------------------------------------------------------------------------
-
-
-@router.get("/transfers", response=list[TransferOut], tags=["transfers"], summary="会员接转（转出与转入）")
-@paginate(Pagination)
-def transfer_list(request: HttpRequest, status: Str12 = "pending") -> Any:
-    qs = scope.scoped_transfers(request.user).select_related("person", "from_org", "to_org")
-    if status in TransferStatus.values:
-        qs = qs.filter(status=status)
-    return qs.order_by("-started_at", "-id")
-
-
-def _transfer(t: Transfer) -> Transfer:
-    return Transfer.objects.select_related("person", "from_org", "to_org").get(pk=t.pk)
-
-
-@router.post(
-    "/transfers",
-    response={201: TransferOut, **ERRORS},
-    tags=["transfers"],
-    summary="发起接转（转出方或转入方）",
-)
-def transfer_start(request: HttpRequest, payload: TransferIn) -> Any:
-    if payload.side == TransferSide.FROM:
-        if not payload.membership_id:
-            raise ApplicationError(
-                "转出方发起须提供 membership_id。", code="required", details={"field": "membership_id"}
-            )
-        m = scope.get_membership(request.user, payload.membership_id, Perm.MEMBER_WRITE)
-        to_org = _any_base_org(request, payload.to_org)
-    else:
-        to_org = scope.get_base_org(request.user, payload.to_org, Perm.MEMBER_WRITE)
-        info = actions.parse_id(payload.id_number)
-        found = actions.current_membership(actions.id_index(info.number))
-        if found is None:
-            raise ApplicationError(
-                "没有找到该身份证号的有效会籍，请直接办理入会申请。",
-                code="not_member",
-                details={"field": "id_number"},
-            )
-        m = found
-    t = actions.transfer_start(user=request.user, membership=m, to_org=to_org, side=payload.side,
-                               new_employer=_employer(request, payload.new_employer_id) if payload.side == "to" else None,
-                               new_employer_name=payload.new_employer_name, note=payload.note)  # fmt: skip
-    return 201, _transfer(t)
-
-
-def _any_base_org(request: HttpRequest, code: str) -> Any:
-    """A receiving union for a transfer out: any active base union of the user's federation."""
-    root = selectors.top_federation(access.acting_org(request))
-    org = selectors.base_unions(root).filter(code=code).first()
-    if org is None:
-        raise ApplicationError(
-            "转入工会不存在或不是基层工会。", code="to_org", details={"field": "to_org"}, status=404
-        )
-    return org
-
-
-def _answer(request: HttpRequest, transfer_id: int, verb: str, note: str) -> Transfer:
-    t = scope.get_transfer(request.user, transfer_id)
-    side = t.answering_side if verb in ("accept", "reject") else t.initiated_by
-    t = scope.get_transfer(request.user, transfer_id, Perm.MEMBER_WRITE, side=side)
-    if verb == "accept":
-        actions.transfer_accept(user=request.user, transfer=t, note=note)
-    elif verb == "reject":
-        actions.transfer_reject(user=request.user, transfer=t, note=note)
-    else:
-        actions.transfer_cancel(user=request.user, transfer=t, note=note)
-    return _transfer(t)
-
-
-@router.post(
-    "/transfers/{transfer_id}/accept",
-    response={200: TransferOut, **ERRORS},
-    tags=["transfers"],
-    summary="确认接转（由未发起的一方）",
-)
-def transfer_accept(request: HttpRequest, transfer_id: Id, payload: TransferNoteIn) -> Any:
-    return _answer(request, transfer_id, "accept", payload.note)
-
-
-@router.post(
-    "/transfers/{transfer_id}/reject",
-    response={200: TransferOut, **ERRORS},
-    tags=["transfers"],
-    summary="拒绝接转（附原因）",
-)
-def transfer_reject(request: HttpRequest, transfer_id: Id, payload: TransferNoteIn) -> Any:
-    return _answer(request, transfer_id, "reject", payload.note)
-
-
-@router.post(
-    "/transfers/{transfer_id}/cancel",
-    response={200: TransferOut, **ERRORS},
-    tags=["transfers"],
-    summary="撤回接转（由发起方）",
-)
-def transfer_cancel(request: HttpRequest, transfer_id: Id, payload: TransferNoteIn) -> Any:
-    return _answer(request, transfer_id, "cancel", payload.note)
+# the transfer endpoints live in api_transfers.py, on this router
+from gonghui.members import api_transfers  # noqa: E402, F401

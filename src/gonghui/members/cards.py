@@ -110,3 +110,11 @@ def card_revoke(*, user: Any, card: Card, reason: str) -> Card:
         changes={"reason": reason[:200]},
     )
     return c
+
+
+@transaction.atomic
+def card_batch_print_record(*, user: Any, batch: CardBatch) -> None:
+    """Printing a batch's cards (发证关) is recorded: the sheet carries names and check codes."""
+    audit_record(
+        user=user, action="card.print", obj=batch, org_path=batch.org_path, changes={"cards": batch.size}
+    )

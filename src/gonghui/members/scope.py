@@ -99,6 +99,14 @@ def get_transfer(user: Any, pk: int, perm: Perm = Perm.VIEW, *, side: str | None
     return t
 
 
+def get_transfer_to_answer(user: Any, pk: int, verb: str) -> Transfer:
+    """A pending transfer the user may answer: accept/reject for the side that did not start it,
+    cancel for the side that did (write right on that side's union)."""
+    t = get_transfer(user, pk, Perm.VIEW)
+    side = t.answering_side if verb in ("accept", "reject") else t.initiated_by
+    return get_transfer(user, pk, Perm.MEMBER_WRITE, side=side)
+
+
 def get_base_org(user: Any, code: str, perm: Perm = Perm.VIEW) -> Org:
     """A base union (基层工会) in scope; other kinds hold no members."""
     org = access.get_org(user, code, perm)

@@ -198,3 +198,46 @@ def base_unions(root: Org) -> QuerySet[Org]:
     return Org.objects.filter(
         path__startswith=root.path, status=OrgStatus.ACTIVE, kind__in=BASE_KINDS
     ).order_by("path")
+
+
+@dataclass
+class TransferShown:
+    """What one side may see of a transfer. A person outside the viewer's scope, found by the ID
+    number the viewer typed (a transfer in), stays masked until their union accepts: no name, no
+    union code or membership id (issue 12 finding 4) — the same masking on the page and the API."""
+
+    person_name: str
+    person_id_masked: str
+    from_org: str  # code, or "" when masked
+    from_org_name: str
+    to_org: str
+    to_org_name: str
+    from_membership_id: int | None
+    to_membership_id: int | None
+    member_link: int | None
+    can_answer: bool
+    can_cancel: bool
+
+
+def transfer_shown(t: Transfer, prefix: str) -> TransferShown:
+    sees_from = t.from_path.startswith(prefix)
+    sees_to = t.to_path.startswith(prefix)
+    # the receiving side learns who the person is when the sending side started the transfer (it
+    # asks the receiving union to take them) or once it is accepted
+    sees_person = sees_from or (sees_to and (t.initiated_by == "from" or t.status == "accepted"))
+    answering_path = t.to_path if t.answering_side == "to" else t.from_path
+    starting_path = t.from_path if t.initiated_by == "from" else t.to_path
+    pending = t.status == "pending"
+    return TransferShown(
+        person_name=t.person.name if sees_person else "",
+        person_id_masked=t.person.id_masked,
+        from_org=t.from_org.code if sees_from else "",
+        from_org_name=t.from_org.name if sees_from else mask_org_name(t.from_org.name),
+        to_org=t.to_org.code if sees_to else "",
+        to_org_name=t.to_org.name if sees_to else mask_org_name(t.to_org.name),
+        from_membership_id=t.from_membership_id if sees_from else None,
+        to_membership_id=t.to_membership_id if sees_to else None,
+        member_link=t.from_membership_id if sees_from else (t.to_membership_id if sees_to else None),
+        can_answer=pending and answering_path.startswith(prefix),
+        can_cancel=pending and starting_path.startswith(prefix),
+    )

@@ -1,0 +1,210 @@
+"""Member pages: list, export, detail, reveal, edit, status changes, transfer out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gonghui.core import access
+from gonghui.core.access import Perm
+from gonghui.core.errors import ApplicationError, add_form_error
+from gonghui.core.http import HtmxHttpRequest
+from gonghui.core.sheets import xlsx_response
+from gonghui.members import actions, codes, exports, forms, scope, selectors
+from gonghui.members.codes import Table
+from gonghui.members.models import (
+    Card,
+    CardStatus,
+    Membership,
+    MembershipStatus,
+    TransferSide,
+    TransferStatus,
+)  # fmt: skip
+from gonghui.members.views.common import (
+    IDP_HEADER,
+    _base_orgs,
+    _crumbs,
+    _per_page,
+    _transfer_targets,
+)
+
+# --- members ------------------------------------------------------------------------------
+
+
+def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
+    src = request.GET
+    given: dict[str, Any] = {k: src.get(k, "").strip() for k in ("q", "employer", "migrant", "group", "org")}
+    f = selectors.MemberFilters(**given)
+    f.status = src.get("status", "current").strip() or "current"
+    # An ID number or phone travels in a request header (the page's htmx sends it), never in the
+    # URL, so it stays out of browser history and access logs; a value in the query string is ignored.
+    f.idp = request.headers.get(IDP_HEADER, "").strip()
+    return f
+
+
+def _member_queryset(request: HttpRequest, f: selectors.MemberFilters) -> QuerySet[Membership]:
+    under = access.get_org(request.user, f.org) if f.org else None
+    qs = selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
+    return qs.annotate(
+        has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID))
+    )
+
+
+@require_GET
+@access.page(Perm.VIEW)
+def member_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Search in scope: name, number, employer, flags; an ID number or phone exactly (blind index)."""
+    f = _member_filters(request)
+    qs = _member_queryset(request, f)
+    per = _per_page(request)
+    page = Paginator(qs, per).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page, "f": f, "statuses": MembershipStatus.choices, "groups": codes.choices(Table.NEW_EMPLOYMENT),
+        "orgs": _base_orgs(request.user), "per": per,
+    }  # fmt: skip
+    if request.htmx:
+        return render(request, "members/list.html#rows", ctx)
+    return render(request, "members/list.html", ctx)
+
+
+@require_GET
+@access.page(Perm.EXPORT)
+def member_export(request: HttpRequest) -> HttpResponseBase:
+    """Download the filtered list; masked unless `reveal=1` and the user may reveal (audited)."""
+    f = _member_filters(request)
+    qs = _member_queryset(request, f)
+    reveal = request.GET.get("reveal") == "1"
+    prefix = access.scope_path(request.user)
+    if reveal:
+        access.require(request.user, Perm.REVEAL_PII, path=prefix)
+    filters = {k: v for k, v in vars(f).items() if k not in ("idp", "extra") and v}
+    actions.export_record(user=request.user, kind="members", org_path=prefix, reveal=reveal, via="web",
+                          details={"filters": filters})  # fmt: skip
+    return xlsx_response(
+        f"会员名册_{access.acting_org(request).code}.xlsx",
+        _("会员名册"),
+        exports.HEADERS,
+        exports.member_rows(qs, reveal=reveal),
+    )
+
+
+@require_GET
+@access.page(Perm.VIEW)
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    m = scope.get_membership(request.user, pk)
+    history = selectors.person_history(m.person, access.scope_path(request.user))
+    person_cards = list(m.person.cards.select_related("batch").order_by("-issued_on", "-id"))
+    ctx = {
+        "m": m, "p": m.person, "history": history, "cards": person_cards,
+        "changes": [(k, _label) for k, _label in (("retain", _("保留会籍")), ("restore", _("恢复会籍")), ("leave", _("退会")), ("expel", _("开除会籍")))
+                    if m.status in actions.STATUS_CHANGES[k][0]],
+        "pending_transfer": m.transfers_out.filter(status=TransferStatus.PENDING).first(),
+    }  # fmt: skip
+    return render(request, "members/detail.html", ctx)
+
+
+@require_POST
+@access.page(Perm.REVEAL_PII)
+def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    m = scope.get_membership(request.user, pk, Perm.REVEAL_PII)
+    shown = actions.person_reveal_pii(user=request.user, membership=m)
+    return render(request, "members/detail.html#pii", {"p": m.person, "m": m, "shown": shown})
+
+
+@require_http_methods(["GET", "POST"])
+@access.page(Perm.MEMBER_WRITE)
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    m = scope.get_membership(request.user, pk, Perm.MEMBER_WRITE)
+    p = m.person
+    initial = {
+        k: getattr(p, k) for k in ("name", *actions.CODED_FIELDS, "job", "is_model_worker", "employer_name")
+    }
+    initial["is_migrant"] = "1" if p.is_migrant else "0"
+    initial["employer"] = str(p.employer_id or "")
+    employers = list(m.org.employers.order_by("name")[:500])
+    form = forms.PersonEditForm(request.POST or None, initial=initial, employers=employers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.person_update(user=request.user, membership=m, **form.action_data())
+        except ApplicationError as e:
+            add_form_error(form, e)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("members:detail", m.pk)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("修改会员信息：%(name)s") % {"name": p.name}, "cancel_url": reverse("members:detail", args=[m.pk]),
+        "crumbs": _crumbs((reverse("members:list"), _("会员"))),
+    })  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@access.page(Perm.MEMBER_WRITE)
+def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    m = scope.get_membership(request.user, pk, Perm.MEMBER_WRITE)
+    if change not in actions.STATUS_CHANGES:
+        from django.http import Http404
+
+        raise Http404
+    reasons = actions.STATUS_CHANGES[change][3]
+    form = forms.StatusChangeForm(request.POST or None, reasons=reasons, expel=change == "expel")
+    titles = {"retain": _("保留会籍"), "restore": _("恢复会籍"), "leave": _("退会"), "expel": _("开除会籍")}
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.membership_change_status(
+                user=request.user, membership=m, change=change, **form.cleaned_data
+            )
+        except ApplicationError as e:
+            add_form_error(form, e)
+        else:
+            messages.success(request, _("已办理%(c)s。") % {"c": titles[change]})
+            return redirect("members:detail", m.pk)
+    intro = {
+        "retain": _("会员退休或失业的，保留会籍，保留期间免交会费（《中国工会章程》第8条（2008年文本））。"),
+        "restore": _("保留会籍的会员重新就业后恢复会籍。"),
+        "leave": _(
+            "会员有退会自由；没有正当理由连续六个月不交纳会费、不参加工会组织生活，经教育拒不改正的，视为自动退会（《中国工会章程》第6条（2008年文本））。退会后会员证作废。"
+        ),
+        "expel": _(
+            "会员有严重违法犯罪行为并受到刑事处罚的，开除会籍，须经工会小组讨论、基层工会委员会决定，并报上一级工会备案（《中国工会章程》第7条（2008年文本））。会员证随之作废。"
+        ),
+    }[change]
+    return render(request, "core/form.html", {
+        "form": form, "title": _("%(c)s：%(name)s") % {"c": titles[change], "name": m.person.name}, "intro": intro,
+        "danger": change in ("leave", "expel"), "submit": titles[change], "cancel_url": reverse("members:detail", args=[m.pk]),
+        "crumbs": _crumbs((reverse("members:list"), _("会员")), (reverse("members:detail", args=[m.pk]), m.person.name)),
+    })  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@access.page(Perm.MEMBER_WRITE)
+def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
+    m = scope.get_membership(request.user, pk, Perm.MEMBER_WRITE)
+    targets = _transfer_targets(request.user).exclude(pk=m.org_id)
+    form = forms.TransferOutForm(request.POST or None, orgs=targets)
+    if request.method == "POST" and form.is_valid():
+        to_org = targets.filter(code=form.cleaned_data["to_org"]).first()
+        try:
+            if to_org is None:
+                raise ApplicationError(_("请选择转入工会。"), details={"field": "to_org"})
+            actions.transfer_start(user=request.user, membership=m, to_org=to_org, side=TransferSide.FROM,
+                                   new_employer_name=form.cleaned_data["new_employer_name"], note=form.cleaned_data["note"])  # fmt: skip
+        except ApplicationError as e:
+            add_form_error(form, e)
+        else:
+            messages.success(request, _("已发起接转，等待“%(org)s”确认。") % {"org": to_org.name})
+            return redirect("members:detail", m.pk)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("会员关系转出：%(name)s") % {"name": m.person.name},
+        "intro": _("会员关系随劳动关系转移。转入工会确认后，本会会籍记为“转出”，对方登记“转入”并编新的会员编号，双方均保留记录。"),
+        "submit": _("发起接转"), "cancel_url": reverse("members:detail", args=[m.pk]),
+        "crumbs": _crumbs((reverse("members:list"), _("会员")), (reverse("members:detail", args=[m.pk]), m.person.name)),
+    })  # fmt: skip
