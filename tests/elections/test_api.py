@@ -117,7 +117,7 @@ def test_election_through_the_api(client: Any, tree: dict[str, Any], api_token: 
     eid = e["id"]
     r = call(client, "put", f"/elections/{eid}/posts", east, {"committee": 9, "chair": 1})
     assert r.status_code == 400 and r.json()["code"] == "committee_band"
-    call(client, "put", f"/elections/{eid}/posts", east, {"committee": 3, "chair": 1})
+    call(client, "put", f"/elections/{eid}/posts", east, {"committee": 3, "chair": 1, "audit": 3})
     for m in ms[:4]:
         assert (
             call(
@@ -132,21 +132,39 @@ def test_election_through_the_api(client: Any, tree: dict[str, Any], api_token: 
     call(
         client, "post", f"/elections/{eid}/candidates", east, {"post": "chair", "member_no": ms[0].member_no}
     )
+    for m in ms[10:13]:
+        call(
+            client, "post", f"/elections/{eid}/candidates", east, {"post": "audit", "member_no": m.member_no}
+        )
+    r = call(client, "patch", f"/elections/{eid}", east, {"present": 26})
+    assert r.json()["quorum_met"] is False  # 26 of 40 does not reach 2/3 (26.67)
+    r = call(client, "post", f"/elections/{eid}/start", east)
+    assert r.status_code == 400 and r.json()["code"] == "quorum"  # 开始投票 refused below quorum
+    r = call(client, "patch", f"/elections/{eid}", east, {"present": 30})
+    assert r.json()["quorum_met"] is True
+    r = call(client, "post", f"/elections/{eid}/start", east)  # an enterprise union: the chair's 公示 first
+    assert r.status_code == 400 and r.json()["code"] == "publicity_missing"
+    call(
+        client,
+        "patch",
+        f"/elections/{eid}",
+        east,
+        {"publicity_start": (TODAY - dt.timedelta(days=6)).isoformat()},
+    )
+    r = call(client, "post", f"/elections/{eid}/start", east)
+    assert r.status_code == 400 and r.json()["code"] == "publicity_running"
+    call(
+        client,
+        "patch",
+        f"/elections/{eid}",
+        east,
+        {"publicity_start": (TODAY - dt.timedelta(days=7)).isoformat()},
+    )
     e = call(client, "post", f"/elections/{eid}/start", east).json()
     assert e["status"] == "voting"
-    r = call(client, "patch", f"/elections/{eid}", east, {"present": 26})
-    assert r.json()["quorum_met"] is False  # 26 of 40 is not over 2/3
+    r = call(client, "get", f"/elections/{eid}", east)
     committee = next(p for p in r.json()["posts"] if p["kind"] == "committee")
     ids_ = sorted(c["id"] for c in committee["candidates"])
-    r = call(
-        client,
-        "post",
-        f"/elections/{eid}/votes",
-        east,
-        {"post": "committee", "ballots": 26, "votes": dict(zip(ids_, [25, 24, 22, 5], strict=True))},
-    )
-    assert r.status_code == 400 and r.json()["code"] == "quorum"
-    call(client, "patch", f"/elections/{eid}", east, {"present": 30})
     r = call(
         client,
         "post",
@@ -175,6 +193,9 @@ def test_election_through_the_api(client: Any, tree: dict[str, Any], api_token: 
         east,
         {"post": "chair", "ballots": 30, "votes": {chair: 26}},
     )
+    audit = next(p for p in r.json()["posts"] if p["kind"] == "audit")
+    r = call(client, "post", f"/elections/{eid}/votes", east,
+             {"post": "audit", "ballots": 30, "votes": {c["id"]: 25 for c in audit["candidates"]}})  # fmt: skip
     assert r.json()["status"] == "tallied"
     assert call(client, "post", f"/elections/{eid}/submit", east).json()["status"] == "submitted"
     r = call(client, "post", f"/elections/{eid}/decision", reviewer, {"decision": "approve"})

@@ -63,7 +63,7 @@ def vote(tree: dict[str, Any], e: Election, post: str, votes: list[int], ballots
 def test_defaults_from_membership_size(tree: dict[str, Any], members: Any) -> None:
     e, _ms = setup(tree, members, 40)
     assert e.members == 40 and e.due == 40 and e.term_number == 2
-    assert dict(e.posts.values_list("kind", "seats")) == {"committee": 3, "chair": 1}
+    assert dict(e.posts.values_list("kind", "seats")) == {"committee": 3, "chair": 1, "audit": 3}
     with pytest.raises(ConflictError):
         actions.election_create(
             user=tree["users"]["east_admin"], org=tree["orgs"]["T0003"], meeting_date=TODAY
@@ -228,28 +228,62 @@ def test_candidate_must_be_a_member_of_this_union(tree: dict[str, Any], members:
         )
 
 
+def open_vote(tree: dict[str, Any], e: Election, **kw: Any) -> Election:
+    """The meeting's figures and the chair's 公示 (ended) before the vote opens."""
+    kw.setdefault("publicity_start", TODAY - dt.timedelta(days=7))
+    actions.election_update(user=tree["users"]["east_admin"], election=e, **kw)
+    return actions.election_start_voting(user=tree["users"]["east_admin"], election=e)
+
+
 def start_simple(
     tree: dict[str, Any], members: Any, *, due: int = 30, present: int = 25
 ) -> tuple[Election, list[Any]]:
-    e, ms = setup(tree, members, 30, seats={"committee": 3, "chair": 1})
+    e, ms = setup(tree, members, 30, seats={"committee": 3, "chair": 1, "audit": 3})
     nominate(tree, e, "committee", ms[:4])
     nominate(tree, e, "chair", ms[:1])
-    actions.election_start_voting(user=tree["users"]["east_admin"], election=e)
-    e = actions.election_update(user=tree["users"]["east_admin"], election=e, due=due, present=present)
+    nominate(tree, e, "audit", ms[10:13])
+    e = open_vote(tree, e, due=due, present=present)
     return e, ms
 
 
-@pytest.mark.parametrize(("present", "ok"), [(20, False), (21, True)])
-def test_quorum_over_two_thirds_of_those_due(
+@pytest.mark.parametrize(("present", "ok"), [(29, False), (30, True), (31, True)])
+def test_quorum_two_thirds_of_those_due_inclusive(
     tree: dict[str, Any], members: Any, present: int, ok: bool
 ) -> None:
-    e, _ms = start_simple(tree, members, due=30, present=present)
+    """45 due: 2/3 is 30. "三分之二以上" includes the number (民法典 art. 1259): 30 may vote, 29 may
+    not — and "开始投票" itself is refused below quorum."""
+    e, ms = setup(tree, members, 45, seats={"committee": 3, "chair": 1, "audit": 3})
+    nominate(tree, e, "committee", ms[:4])
+    nominate(tree, e, "chair", ms[:1])
+    nominate(tree, e, "audit", ms[10:13])
     if ok:
-        vote(tree, e, "committee", [20, 19, 18, 2])
+        e = open_vote(tree, e, present=present)
+        assert e.status == ElectionStatus.VOTING
+        vote(tree, e, "committee", [28, 27, 26, 2])
     else:
         with pytest.raises(ApplicationError) as err:
-            vote(tree, e, "committee", [20, 19, 18, 2])
-        assert err.value.code == "quorum"
+            open_vote(tree, e, present=present)
+        assert err.value.code == "quorum" and "达到" in err.value.message
+        assert Election.objects.get(pk=e.pk).status == ElectionStatus.SETUP
+
+
+@pytest.mark.parametrize(("present", "ok"), [(20, True), (19, False)])
+def test_quorum_at_exactly_two_thirds_of_30(
+    tree: dict[str, Any], members: Any, present: int, ok: bool
+) -> None:
+    """应到 30 / 实到 20 passes by default."""
+    if ok:
+        e, _ms = start_simple(tree, members, due=30, present=present)
+        assert e.status == ElectionStatus.VOTING
+    else:
+        with pytest.raises(ApplicationError, match="未达到"):
+            start_simple(tree, members, due=30, present=present)
+
+
+def test_quorum_strict_when_the_setting_says_so(tree: dict[str, Any], members: Any, settings: Any) -> None:
+    settings.GONGHUI_QUORUM_INCLUSIVE = False
+    with pytest.raises(ApplicationError, match="未超过"):
+        start_simple(tree, members, due=30, present=20)
 
 
 @pytest.mark.parametrize(("votes", "elected"), [(15, False), (16, True)])
@@ -286,6 +320,7 @@ def test_tie_then_second_round_then_results_approved(tree: dict[str, Any], membe
         actions.election_submit(user=tree["users"]["east_admin"], election=e)  # not tallied yet
     vote(tree, e, "committee", [17, 11])
     vote(tree, e, "chair", [26])
+    vote(tree, e, "audit", [25, 24, 23])
     e.refresh_from_db()
     assert e.status == ElectionStatus.TALLIED
     e = actions.election_submit(user=tree["users"]["east_admin"], election=e)
@@ -321,12 +356,11 @@ def test_tie_then_second_round_then_results_approved(tree: dict[str, Any], membe
 
 
 def test_unfilled_seats_and_leaving_them_vacant(tree: dict[str, Any], members: Any) -> None:
-    e, ms = setup(tree, members, 40, seats={"committee": 5, "chair": 1, "women": 2})
+    e, ms = setup(tree, members, 40, seats={"committee": 5, "chair": 1, "audit": 3})
     nominate(tree, e, "committee", ms[:6])
     nominate(tree, e, "chair", ms[:1])
-    nominate(tree, e, "women", ms[10:12])
-    actions.election_start_voting(user=tree["users"]["east_admin"], election=e)
-    actions.election_update(user=tree["users"]["east_admin"], election=e, present=35)
+    nominate(tree, e, "audit", ms[10:13])
+    open_vote(tree, e, present=35)
     # 40 due: 21 votes needed. Only 3 pass: 2 seats remain, a further round with the 差额 margin (3 candidates)
     r1 = vote(tree, e, "committee", [30, 29, 25, 20, 15, 10], ballots=35)
     assert r1.outcome["remaining"] == 2
@@ -338,8 +372,8 @@ def test_unfilled_seats_and_leaving_them_vacant(tree: dict[str, Any], members: A
     actions.post_close(user=tree["users"]["east_admin"], election=e, post="committee")
     assert actions.open_round(e.posts.get(kind="committee")) is None
     vote(tree, e, "chair", [33], ballots=35)
-    vote(tree, e, "women", [5, 4], ballots=35)
-    actions.post_close(user=tree["users"]["east_admin"], election=e, post="women")
+    vote(tree, e, "audit", [5, 4, 30], ballots=35)
+    actions.post_close(user=tree["users"]["east_admin"], election=e, post="audit")
     e.refresh_from_db()
     assert e.status == ElectionStatus.TALLIED
 
@@ -348,6 +382,7 @@ def test_chair_must_be_elected_to_the_committee(tree: dict[str, Any], members: A
     e, ms = start_simple(tree, members, due=30, present=28)
     vote(tree, e, "committee", [5, 27, 26, 25])  # ms[0] is not elected to the committee
     vote(tree, e, "chair", [20])
+    vote(tree, e, "audit", [25, 24, 23])
     with pytest.raises(ApplicationError, match="须从委员中产生"):
         actions.election_submit(user=tree["users"]["east_admin"], election=e)
     e = Election.objects.get(pk=e.pk)
@@ -387,15 +422,16 @@ def test_a_small_union_elects_an_organiser(tree: dict[str, Any], members: Any) -
     Org.objects.filter(code="T0003").update(org_form="organiser")
     org = set_term(tree["orgs"]["T0003"], TODAY + dt.timedelta(days=30))
     e = actions.election_create(user=tree["users"]["east_admin"], org=org, meeting_date=TODAY)
-    assert dict(e.posts.values_list("kind", "seats")) == {"organiser": 1}
+    assert dict(e.posts.values_list("kind", "seats")) == {"organiser": 1, "audit": 1}
     with pytest.raises(ApplicationError):
         actions.election_set_posts(
             user=tree["users"]["east_admin"], election=e, seats={"organiser": 1, "committee": 3}
         )
     nominate(tree, e, "organiser", ms[:1])
-    actions.election_start_voting(user=tree["users"]["east_admin"], election=e)
-    e = actions.election_update(user=tree["users"]["east_admin"], election=e, present=18)
+    nominate(tree, e, "audit", ms[1:2])  # one 经审委员 in a small union
+    e = open_vote(tree, e, present=18)
     vote(tree, e, "organiser", [17])
+    vote(tree, e, "audit", [16])
     actions.election_submit(user=tree["users"]["east_admin"], election=e)
     actions.election_decide(user=tree["users"]["east_reviewer"], election=e, approve=True)
     org.refresh_from_db()

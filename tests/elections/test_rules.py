@@ -203,10 +203,19 @@ def test_margin_is_always_met(seats: int, rate: Fraction) -> None:
 
 @pytest.mark.parametrize(
     ("due", "present", "ok"),
-    [(30, 20, False), (30, 21, True), (31, 20, False), (31, 21, True), (3, 2, False), (3, 3, True)],
-)
-def test_quorum_exceeds_two_thirds_of_those_due(due: int, present: int, ok: bool) -> None:
+    [(30, 19, False), (30, 20, True), (45, 29, False), (45, 30, True), (45, 31, True), (31, 20, False),
+     (31, 21, True), (3, 1, False), (3, 2, True), (0, 0, False)],
+)  # fmt: skip
+def test_quorum_reaches_two_thirds_of_those_due_inclusive(due: int, present: int, ok: bool) -> None:
+    """ "三分之二以上": 以上 includes the number (民法典 art. 1259)."""
     assert rules.quorum_met(due=due, present=present, quorum=TWO_THIRDS) is ok
+
+
+@pytest.mark.parametrize(
+    ("due", "present", "ok"), [(30, 20, False), (30, 21, True), (45, 30, False), (45, 31, True)]
+)
+def test_quorum_strict_setting(due: int, present: int, ok: bool) -> None:
+    assert rules.quorum_met(due=due, present=present, quorum=TWO_THIRDS, inclusive=False) is ok
 
 
 @pytest.mark.parametrize(("due", "needed"), [(100, 51), (101, 51), (30, 16), (31, 16), (1, 1)])
@@ -315,5 +324,76 @@ def test_tally_invariants(votes: dict[int, int], seats: int, due: int) -> None:
 @given(due=st.integers(1, 10_000), present=st.integers(0, 10_000))
 def test_quorum_matches_exact_arithmetic(due: int, present: int) -> None:
     assert rules.quorum_met(due=due, present=present, quorum=TWO_THIRDS) is (
+        Fraction(present) >= Fraction(2 * due, 3)
+    )
+    assert rules.quorum_met(due=due, present=present, quorum=TWO_THIRDS, inclusive=False) is (
         Fraction(present) > Fraction(2 * due, 3)
     )
+
+
+# --- founding, 经审会, 女职工委员会, the chair's candidates (issue 17) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("female", "body"), [(9, "member"), (10, "committee"), (11, "committee"), (0, "member")]
+)
+def test_women_committee_required_from_ten_female_members(female: int, body: str) -> None:
+    assert rules.women_body_required(female) == body
+
+
+@pytest.mark.parametrize(("days", "overdue"), [(89, False), (90, False), (91, True)])
+def test_founding_election_overdue_after_the_setting(days: int, overdue: bool) -> None:
+    today = dt.date(2026, 12, 1)
+    assert rules.founding_overdue(today - dt.timedelta(days=days), today, 90) is overdue
+    assert rules.founding_overdue(None, today, 90) is False
+
+
+@pytest.mark.parametrize(
+    ("members", "elected", "ok"),
+    [(24, 0, False), (24, 1, True), (25, 1, False), (25, 2, False), (25, 3, True)],
+)
+def test_audit_committee_elected_with_the_committee(members: int, elected: int, ok: bool) -> None:
+    """Under 25 members one 经审委员 will do; from 25 a committee of at least 3 (settings)."""
+    found = rules.audit_problems(members=members, audit_elected=elected, single_below=25, committee_min=3)
+    assert (not found) is ok
+    assert all(p.code == "audit_missing" and p.blocking for p in found)
+
+
+def test_audit_overlap_named_in_chinese() -> None:
+    found = rules.audit_overlap_problems([("张三", "主席")])
+    assert (
+        found[0].code == "audit_overlap"
+        and "张三当选主席，不能同时担任经费审查委员会委员" in found[0].message
+    )
+
+
+@pytest.mark.parametrize("bar", sorted(rules.CHAIR_BARS))
+def test_chair_bars_of_an_enterprise_union(bar: str) -> None:
+    p = rules.chair_bar_problem(name="李四", bar=bar)
+    assert p is not None and p.blocking and "第六条" in p.message and rules.CHAIR_BARS[bar] in p.message
+    assert rules.chair_bar_problem(name="李四", bar="") is None
+
+
+@pytest.mark.parametrize(
+    ("start_days_ago", "codes"),
+    [(None, ["publicity_missing"]), (6, ["publicity_running"]), (7, []), (30, [])],
+)
+def test_candidates_published_seven_days_before_the_vote(
+    start_days_ago: int | None, codes: list[str]
+) -> None:
+    today = dt.date(2026, 12, 1)
+    start = None if start_days_ago is None else today - dt.timedelta(days=start_days_ago)
+    assert [p.code for p in rules.publicity_problems(start=start, today=today, meeting=today)] == codes
+
+
+def test_publicity_must_end_by_the_meeting_too() -> None:
+    today = dt.date(2026, 12, 1)
+    meeting = today - dt.timedelta(days=10)  # recorded afterwards: the 公示 must have ended by then
+    assert rules.publicity_problems(start=meeting - dt.timedelta(days=6), today=today, meeting=meeting)
+    assert not rules.publicity_problems(start=meeting - dt.timedelta(days=7), today=today, meeting=meeting)
+
+
+def test_women_seats_are_not_elected_by_the_assembly() -> None:
+    found = rules.seats_problems(members=40, seats={"committee": 3, "chair": 1, "women": 2}, organiser=False,
+                                 bands=((24, 3, 5), (200, 3, 7), (None, 7, 15)))  # fmt: skip
+    assert "women_not_elected" in {p.code for p in found}

@@ -63,7 +63,8 @@ def test_formation_pages_from_request_to_approval(login: Any, tree: dict[str, An
     assert r.status_code == 302
     f = Formation.objects.get(pk=f.pk)
     org = Org.objects.get(pk=f.org_id)
-    assert Employer.objects.get(pk=emp.pk).union_id == org.pk and org.term_end == dt.date(2029, 10, 1)
+    assert Employer.objects.get(pk=emp.pk).union_id == org.pk
+    assert (org.term_number, org.term_end, org.founded_on) == (None, None, dt.date(2026, 10, 1))  # 筹建
     docs = {d.kind: d for d in org.documents.all()}
     assert set(docs) == {"request", "roster", "approval"}
     r = c.get(f"/elections/documents/{docs['request'].pk}/")
@@ -98,7 +99,7 @@ def test_only_the_upper_union_decides_an_election(login: Any, tree: dict[str, An
     assert (
         c.post(
             f"/elections/{e.pk}/posts/",
-            {"committee": 3, "chair": 1, "vice_chair": 0, "audit": 0, "women": 0, "organiser": 0},
+            {"committee": 3, "chair": 1, "vice_chair": 0, "audit": 3, "women": 0, "organiser": 0},
         ).status_code
         == 302
     )
@@ -112,7 +113,10 @@ def test_only_the_upper_union_decides_an_election(login: Any, tree: dict[str, An
     r = c.post(f"/elections/{e.pk}/candidates/add/", {"post": "chair", "member_no": "NOPE"})
     assert r.status_code == 200 and "不是本会" in r.content.decode()
     c.post(f"/elections/{e.pk}/candidates/add/", {"post": "chair", "member_no": ms[0].member_no})
+    for m in ms[10:13]:
+        c.post(f"/elections/{e.pk}/candidates/add/", {"post": "audit", "member_no": m.member_no})
     c.post(f"/elections/{e.pk}/start/")
+    assert Election.objects.get(pk=e.pk).status == ElectionStatus.SETUP  # 实到 not yet known: below quorum
     c.post(
         f"/elections/{e.pk}/edit/",
         {
@@ -121,8 +125,11 @@ def test_only_the_upper_union_decides_an_election(login: Any, tree: dict[str, An
             "due": 30,
             "present": 26,
             "term_years": 5,
+            "publicity_start": (TODAY - dt.timedelta(days=7)).isoformat(),
         },
     )
+    c.post(f"/elections/{e.pk}/start/")
+    assert Election.objects.get(pk=e.pk).status == ElectionStatus.VOTING
     cands = sorted(actions.open_round(e.posts.get(kind="committee")).candidates.all(), key=lambda x: x.pk)
     r = c.post(
         f"/elections/{e.pk}/votes/",
@@ -135,6 +142,8 @@ def test_only_the_upper_union_decides_an_election(login: Any, tree: dict[str, An
     assert r.status_code == 302
     chair = actions.open_round(e.posts.get(kind="chair")).candidates.get()
     c.post(f"/elections/{e.pk}/votes/", {"post": "chair", "ballots": 26, f"c{chair.pk}": 25})
+    audit = sorted(actions.open_round(e.posts.get(kind="audit")).candidates.all(), key=lambda x: x.pk)
+    c.post(f"/elections/{e.pk}/votes/", {"post": "audit", "ballots": 26, **{f"c{x.pk}": 20 for x in audit}})
     c.post(f"/elections/{e.pk}/submit/")
     assert Election.objects.get(pk=e.pk).status == ElectionStatus.SUBMITTED
     # the union's own admin may not approve its own results: 403
@@ -163,7 +172,8 @@ def test_terms_page_lists_overdue_and_due_in_scope(login: Any, tree: dict[str, A
     c = login("east_viewer")
     page = c.get("/elections/terms/").content.decode()
     assert "东镇甲公司工会" in page and "东镇联合工会" in page and "西镇丁公司工会" not in page
-    assert "到期未换届" in page and "GONGHUI_TERM_DUE_DAYS" in page
+    assert "到期未换届" in page and "如贵会有不同规定，可由总工会管理员在系统设置中调整" in page
+    assert "GONGHUI_" not in page and "待核实" not in page  # no setting names or jargon on screen
     page = c.get("/elections/terms/?show=overdue").content.decode()
     assert "东镇联合工会" not in page
     page = c.get("/elections/terms/?show=due&within=30").content.decode()
@@ -178,9 +188,21 @@ def test_terms_page_lists_overdue_and_due_in_scope(login: Any, tree: dict[str, A
     )
     page = c.get("/elections/notifications/").content.decode()
     assert "到期未换届" in page and "新" in page
+    unread = Notification.objects.filter(recipient=tree["users"]["east_admin"], read_at__isnull=True)
+    assert unread.count() == 2  # GET never writes (issue 12)
+    assert c.get("/elections/notifications/read/").status_code == 405
+    other = Notification.objects.create(recipient=tree["users"]["west_admin"], org=tree["orgs"]["T0006"],
+                                        org_path=tree["orgs"]["T0006"].path, kind="x", key="x", message="西镇的提醒")  # fmt: skip
+    r = c.post(
+        "/elections/notifications/read/",
+        {"n": [str(pk) for pk in unread.values_list("pk", flat=True)] + [str(other.pk)]},
+    )
+    assert r.status_code == 302
     assert not Notification.objects.filter(
         recipient=tree["users"]["east_admin"], read_at__isnull=True
     ).exists()
+    other.refresh_from_db()
+    assert other.read_at is None  # another account's note is untouched whatever ids are sent
     page = c.get("/elections/").content.decode()
     assert "到期未换届" in page
 

@@ -73,9 +73,13 @@ def load_elections(*, seed: int = 2017, today: dt.date | None = None) -> dict[st
     actions.candidate_add(user=admin, election=e, post="vice_chair", member_no=ms[1].member_no)
     for m in ms[8:11]:
         actions.candidate_add(user=admin, election=e, post="audit", member_no=m.member_no)
-    actions.election_start_voting(user=admin, election=e)
+    # present is known before the vote opens (quorum, issue 17); the chair's candidates were
+    # published for 7 days before the meeting (企业工会主席产生办法（试行）第十条)
     present = e.due - rng.randint(1, max(1, e.due // 10))
-    actions.election_update(user=admin, election=e, present=present)
+    actions.election_update(
+        user=admin, election=e, present=present, publicity_start=meeting - dt.timedelta(days=10)
+    )
+    actions.election_start_voting(user=admin, election=e)
     top = present - 1
     actions.round_record(user=admin, election=e, post="committee", ballots=present,
                          votes=_votes(e, "committee", [top, top - 1, top - 3, top - 5, e.due // 2 + 2, e.due // 3]))  # fmt: skip

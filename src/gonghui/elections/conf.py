@@ -2,7 +2,8 @@
 
 Each is read at call time from Django settings, else the environment, else the default, so a
 deployment changes one in settings.py or by an environment variable, and tests with
-`settings.GONGHUI_… = …`. Pages show the value in use and the setting's name (`help_texts`).
+`settings.GONGHUI_… = …`. Pages show the value in use and its source in plain Chinese
+(`help_texts`), never the setting's name (issue 17).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "GONGHUI_APPROVAL_NO_PATTERN": "会总工发〔{year}〕{n}号",
     # 章程 art. 26 (pre-2018 text): up to this many members hold a 会员大会, not a delegates' assembly.
     "GONGHUI_GENERAL_MEETING_MAX_MEMBERS": 100,
-    # turnout must exceed this share of those due (应到)
+    # turnout must reach this share of those due (应到): "三分之二以上" includes the number
+    # (民法典 art. 1259); GONGHUI_QUORUM_INCLUSIVE False makes it "more than"
     "GONGHUI_ELECTION_QUORUM": "2/3",
+    "GONGHUI_QUORUM_INCLUSIVE": True,
     # a candidate is elected with votes for exceeding this share of those due (应到, not 实到)
     "GONGHUI_ELECTION_MAJORITY": "1/2",
     # 差额率: candidates exceed seats by at least this share, for the posts listed below
@@ -36,6 +39,13 @@ DEFAULTS: dict[str, Any] = {
     "GONGHUI_MAX_POSTPONE_MONTHS": 6,
     "GONGHUI_DEFAULT_TERM_YEARS": 5,
     "GONGHUI_UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    # a union approved 筹建 (no term yet) that has not held its founding election after this many
+    # days is listed as overdue (issue 17; no source fixes the period)
+    "GONGHUI_FOUNDING_ELECTION_DAYS": 90,
+    # 经费审查委员会 (工会法 art. 45; 章程 art. 26): a union with fewer members than this may elect a
+    # single 经审委员; otherwise at least GONGHUI_AUDIT_COMMITTEE_MIN members (no source fixes either)
+    "GONGHUI_AUDIT_SINGLE_MAX_MEMBERS": 25,
+    "GONGHUI_AUDIT_COMMITTEE_MIN": 3,
 }
 
 
@@ -107,6 +117,17 @@ class Rules:
     max_postpone_months: int
     default_term_years: int
     upload_max_bytes: int
+    quorum_inclusive: bool = True
+    founding_days: int = 90
+    audit_single_below: int = 25
+    audit_committee_min: int = 3
+
+
+def _bool(name: str) -> bool:
+    value = raw(name)
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() not in ("0", "false", "no", "off", "")
 
 
 def rules() -> Rules:
@@ -124,6 +145,10 @@ def rules() -> Rules:
         max_postpone_months=_int("GONGHUI_MAX_POSTPONE_MONTHS"),
         default_term_years=_int("GONGHUI_DEFAULT_TERM_YEARS"),
         upload_max_bytes=_int("GONGHUI_UPLOAD_MAX_BYTES"),
+        quorum_inclusive=_bool("GONGHUI_QUORUM_INCLUSIVE"),
+        founding_days=_int("GONGHUI_FOUNDING_ELECTION_DAYS"),
+        audit_single_below=_int("GONGHUI_AUDIT_SINGLE_MAX_MEMBERS"),
+        audit_committee_min=_int("GONGHUI_AUDIT_COMMITTEE_MIN"),
     )
 
 
@@ -136,32 +161,43 @@ def _share(f: Fraction) -> str:
     return {Fraction(2, 3): "三分之二", Fraction(1, 2): "半数"}.get(f, _pct(f))
 
 
+def _basis(source: str) -> str:
+    return _("本规则依据%(s)s，如贵会有不同规定，可由总工会管理员在系统设置中调整。") % {"s": source}
+
+
 def help_texts() -> dict[str, str]:
-    """One line per unverified rule, with the value in force and the setting that changes it."""
+    """One line per rule that is a setting: the value in force and its source, in plain Chinese."""
     r = rules()
     bands = "；".join(
         (f"≤{top}人 {lo}–{hi}名" if top is not None else f"更多 {lo}–{hi}名") for top, lo, hi in r.bands
     )
-    note = _("（待核实规则，默认值可由设置 %(name)s 修改）")
+    reach = _("达到") if r.quorum_inclusive else _("超过")
     return {
         "general_meeting": _("会员 %(n)d 人以下应召开会员大会，经上级工会批准方可召开会员代表大会。")
         % {"n": r.general_meeting_max}
-        + note % {"name": "GONGHUI_GENERAL_MEETING_MAX_MEMBERS"},
-        "quorum": _("实到人数须超过应到人数的%(q)s，选举方为有效。") % {"q": _share(r.quorum)}
-        + note % {"name": "GONGHUI_ELECTION_QUORUM"},
+        + _basis(_("章程第二十六条（2008年文本）")),
+        "quorum": _("实到人数须%(r)s应到人数的%(q)s，方可开始投票，选举方为有效。") % {"r": reach, "q": _share(r.quorum)}
+        + _basis(_("选举工作条例“三分之二以上”，“以上”包括本数（民法典第一千二百五十九条）")),
         "majority": _("候选人获得赞成票超过应到人数的%(m)s（以应到而非实到为基数）始得当选。")
         % {"m": _share(r.majority)}
-        + note % {"name": "GONGHUI_ELECTION_MAJORITY"},
+        + _basis(_("工会基层组织选举工作条例")),
         "contest": _("委员候选人数应多于应选人数，差额率不低于 %(r)s；主席、副主席可等额选举。")
         % {"r": _pct(r.contest_rate)}
-        + note % {"name": "GONGHUI_MIN_CONTEST_RATE / GONGHUI_CONTESTED_POSTS"},
+        + _basis(_("工会基层组织选举工作条例")),
         "bands": _("委员会委员名额按会员人数：%(b)s；不足 25 人也可选举组织员 1 名。") % {"b": bands}
-        + note % {"name": "GONGHUI_COMMITTEE_BANDS"},
+        + _basis(_("原《工会基层组织选举工作暂行条例》第七条")),
         "due": _("任期在 %(d)d 天内届满的列为“即将到期”；早于此时换届为提前换届，须经上级工会批准。")
         % {"d": r.due_days}
-        + note % {"name": "GONGHUI_TERM_DUE_DAYS"},
+        + _basis(_("章程第二十六条（2008年文本）")),
         "postpone": _("延期换届一般不超过 %(m)d 个月，须经上级工会批准。") % {"m": r.max_postpone_months}
-        + note % {"name": "GONGHUI_MAX_POSTPONE_MONTHS"},
+        + _basis(_("章程第二十六条（2008年文本）")),
         "approval_no": _("批复文号格式：%(p)s，按年连续编号。") % {"p": r.approval_pattern}
-        + note % {"name": "GONGHUI_APPROVAL_NO_PATTERN"},
-    }
+        + _basis(_("本会公文编号惯例")),
+        "founding": _("批复成立的工会在召开会员大会选举产生第一届委员会之前为筹建状态；批复后 %(d)d 天仍未选举的，列入“到期未换届”。")
+        % {"d": r.founding_days}
+        + _basis(_("工会法第十条（工会委员会由选举产生）、章程第十六条（2008年文本）")),
+        "audit": _("经费审查委员会与工会委员会同时选举产生；会员不足 %(n)d 人的可只选经费审查委员 1 名，其余至少 %(m)d 名；"
+                   "主席、副主席和分管经费工作的委员不得担任经费审查委员。")
+        % {"n": r.audit_single_below, "m": r.audit_committee_min}
+        + _basis(_("工会法第四十五条、章程第二十六条（2008年文本）")),
+    }  # fmt: skip

@@ -9,10 +9,14 @@ from gonghui.elections import conf
 from gonghui.elections.models import (
     POST_ORDER,
     FormationForm,
+    LeadsBy,
     MeetingType,
     PostKind,
     TermRequestKind,
+    WomenBodyForm,
+    WomenBodyFormedBy,
 )  # fmt: skip
+from gonghui.elections.rules import CHAIR_BARS
 from gonghui.orgs.models import ALLOWED_CHILDREN, BASE_KINDS, JointScope, OrgKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -102,7 +106,12 @@ class FormationDecideForm(DecideForm):
     founded_on = forms.DateField(
         label=_("建会时间"), required=False, widget=DATE, help_text=_("默认为批复当日")
     )
-    term_years = forms.TypedChoiceField(label=_("首届任期"), choices=TERM_CHOICES, coerce=int)
+    term_years = forms.TypedChoiceField(
+        label=_("任期（年）"),
+        help_text=_("第一届委员会由建会选举产生，任期自其选举结果批复起算"),
+        choices=TERM_CHOICES,
+        coerce=int,
+    )
 
 
 class TermRequestForm(forms.Form):
@@ -123,6 +132,9 @@ class TermDecideForm(forms.Form):
     )
 
 
+CHAIR_BAR_CHOICES = tuple(CHAIR_BARS.items())
+
+
 class ElectionForm(forms.Form):
     meeting_type = forms.ChoiceField(label=_("会议形式"), choices=MeetingType.choices)
     meeting_date = forms.DateField(label=_("选举日期"), widget=DATE)
@@ -133,6 +145,30 @@ class ElectionForm(forms.Form):
         label=_("实到人数"), min_value=0, required=False, help_text=_("选举当日填写")
     )
     term_years = forms.TypedChoiceField(label=_("任期"), choices=TERM_CHOICES, coerce=int)
+    leads_by = forms.ChoiceField(label=_("主席、副主席产生方式"), choices=LeadsBy.choices, required=False,
+                                 help_text=_("章程第二十七条（2008年文本）：可由大会直接选举，也可由新一届委员会第一次全体会议选举"))  # fmt: skip
+    publicity_start = forms.DateField(label=_("候选人公示开始日期"), widget=DATE, required=False,
+                                      help_text=_("企业工会主席候选人须公示 7 天，期满后方可投票（企业工会主席产生办法（试行）第十条）"))  # fmt: skip
+
+
+class PlenaryForm(forms.Form):
+    plenary_present = forms.IntegerField(label=_("委员会全体会议实到人数"), min_value=0, max_value=100000,
+                                         help_text=_("应到为新当选的委员会委员人数"))  # fmt: skip
+
+
+class WomenCommitteeForm(forms.Form):
+    form = forms.ChoiceField(label=_("形式"), choices=WomenBodyForm.choices,
+                             help_text=_("女会员 10 人以上的应建立女职工委员会，不足 10 人的可设女职工委员 1 名（工会女职工委员会工作条例第十一条）"))  # fmt: skip
+    formed_by = forms.ChoiceField(label=_("产生方式"), choices=WomenBodyFormedBy.choices,
+                                  help_text=_("委员由工会委员会提名，经协商或女职工大会（代表大会）产生，不由会员大会选举"))  # fmt: skip
+    nominated_on = forms.DateField(label=_("工会委员会提名日期"), widget=DATE)
+    formed_on = forms.DateField(label=_("产生日期"), widget=DATE)
+    chair_name = forms.CharField(label=_("主任（女职工委员）"), max_length=40)
+    member_names = forms.CharField(label=_("其他委员"), required=False, max_length=2000,
+                                   widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一人；只设女职工委员的不填"))  # fmt: skip
+
+    def clean_member_names(self) -> list[str]:
+        return [x.strip() for x in self.cleaned_data["member_names"].splitlines() if x.strip()]
 
 
 class PostsForm(forms.Form):
@@ -154,6 +190,12 @@ class CandidateForm(forms.Form):
     )
     principal_relative = forms.BooleanField(label=_("单位主要负责人的近亲属"), required=False,
                                             help_text=_("工会法第十条：不得作为本单位工会委员会成员人选"))  # fmt: skip
+    chair_bar = forms.ChoiceField(
+        label=_("主席人选限制"), required=False, choices=[("", _("无"))] + list(CHAIR_BAR_CHOICES),
+        help_text=_("企业工会主席产生办法（试行）第六条：以上人员不得作为本企业工会主席候选人"),
+    )  # fmt: skip
+    finance_officer = forms.BooleanField(label=_("拟分管经费工作的委员"), required=False,
+                                         help_text=_("不得同时担任经费审查委员会委员"))  # fmt: skip
     note = forms.CharField(label=_("备注"), max_length=120, required=False)
 
     def __init__(self, *args: Any, posts: Any, **kwargs: Any):

@@ -2,8 +2,8 @@
 
 Scope: every row carries the materialized path of the union it belongs to (`org_path`) so the
 gatekeeper filters a subtree with one prefix; a formation belongs to its upper union until the
-new union exists. `apps.ElectionsConfig.ready` registers these columns with
-`orgs.actions.DENORMALISED_PATHS`, so a subtree move rewrites them.
+new union exists. The columns are `OrgPathField`s, so a subtree move finds and rewrites them
+(core/fields.py).
 
 All writes go through `formation.py` and `actions.py`; no logic in `save()` or signals.
 """
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import OrgPathField
 from gonghui.orgs.models import Employer, Org, OrgKind
 
 CIPHER_MAX = 120
@@ -69,7 +70,7 @@ class Formation(models.Model):
     parent = models.ForeignKey(
         Org, verbose_name=_("上级工会"), on_delete=models.PROTECT, related_name="formations"
     )
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     kind = models.CharField(_("工会类别"), max_length=24, choices=OrgKind.choices, default=OrgKind.GRASSROOTS)
     form = models.CharField(
         _("组织形式"), max_length=16, choices=FormationForm.choices, default=FormationForm.COMMITTEE
@@ -184,7 +185,7 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     generated = models.BooleanField(_("系统生成"), default=False)
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     formation = models.ForeignKey(
         Formation, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
@@ -225,7 +226,7 @@ class TermRequest(models.Model):
     org = models.ForeignKey(
         Org, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="term_requests"
     )
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     kind = models.CharField(_("事项"), max_length=12, choices=TermRequestKind.choices)
     proposed_date = models.DateField(
         _("拟定日期"), null=True, blank=True, help_text=_("延期：新的届满日期；提前：拟换届日期")
@@ -272,12 +273,20 @@ class MeetingType(models.TextChoices):
     DELEGATES = "delegates", _("会员代表大会")
 
 
+class LeadsBy(models.TextChoices):
+    """章程 art. 27 (2008): the chair and vice-chairs are elected by the assembly directly, or by
+    the new committee at its first plenary sitting."""
+
+    ASSEMBLY = "assembly", _("大会直接选举")
+    COMMITTEE = "committee", _("新一届委员会第一次全体会议选举")
+
+
 class Election(models.Model):
     """换届选举 (or the first election) of one union: the meeting, the posts, the candidates, the
     rounds of votes, and the upper union's approval of the results (章程 arts. 26–27)."""
 
     org = models.ForeignKey(Org, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="elections")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=ElectionStatus.choices, default=ElectionStatus.SETUP, db_index=True
     )
@@ -293,6 +302,18 @@ class Election(models.Model):
     present = models.PositiveIntegerField(_("实到人数"), default=0)
     early = models.BooleanField(_("提前换届"), default=False)
     overdue = models.BooleanField(_("逾期换届"), default=False)
+    founding = models.BooleanField(
+        _("建会选举（第一届）"), default=False, help_text=_("筹建中的工会选举产生第一届委员会")
+    )
+    leads_by = models.CharField(
+        _("主席、副主席产生方式"), max_length=12, choices=LeadsBy.choices, default=LeadsBy.ASSEMBLY
+    )
+    plenary_present = models.PositiveIntegerField(
+        _("委员会全体会议实到人数"), null=True, blank=True, help_text=_("应到为新当选的委员会委员人数")
+    )
+    publicity_start = models.DateField(
+        _("候选人公示开始日期"), null=True, blank=True, help_text=_("企业工会主席候选人公示 7 天后方可投票")
+    )
     requests = models.ManyToManyField(
         TermRequest, blank=True, related_name="elections", verbose_name=_("依据的批准事项")
     )
@@ -364,6 +385,17 @@ class Candidate(models.Model):
         default=False,
         help_text=_("工会法第十条：企业主要负责人的近亲属不得作为本企业基层工会委员会成员的人选"),
     )
+    chair_bar = models.CharField(
+        _("主席人选限制"),
+        max_length=24,
+        blank=True,
+        help_text=_(
+            "企业工会主席产生办法（试行）第六条：行政负责人（含副职）、合伙人及其近亲属、人力资源部门负责人、外籍职工不得作为主席候选人"
+        ),
+    )
+    finance_officer = models.BooleanField(
+        _("分管经费工作"), default=False, help_text=_("拟分管经费（财务）工作的委员不得同时担任经费审查委员")
+    )
     note = models.CharField(_("备注"), max_length=120, blank=True)
     elected = models.BooleanField(_("当选"), default=False)
     elected_round = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -419,7 +451,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    org_path = OrgPathField(db_index=True, editable=False)
     kind = models.CharField(max_length=32)
     key = models.CharField(max_length=120, help_text=_("同一事项只提醒一次"))
     message = models.CharField(_("内容"), max_length=300)
@@ -436,3 +468,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+from gonghui.elections.models_women import WomenBodyForm, WomenBodyFormedBy, WomenCommittee  # noqa: E402, F401

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -92,3 +93,13 @@ def terms_notify(*, under: Org | None = None, today: dt.date | None = None) -> i
         sent += send([*own, *upper], org=org, kind=f"term_{status}", key=f"term:{org.pk}:{org.term_end}:{status}", message=msg,
                      url=reverse("elections:term", args=[org.code]))  # fmt: skip
     return sent
+
+
+@transaction.atomic
+def notification_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
+    """Mark the account's own unread notes as read — those listed, or all (a POST; GET never
+    writes, issue 12). Notes of other accounts are untouched whatever ids are sent."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=[i for i in ids if 0 < i < 2**63])
+    return qs.update(read_at=timezone.now())

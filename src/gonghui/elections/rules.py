@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 K = TypeVar("K", bound=Hashable)  # a candidate's key: its id in the database, any label in tests
 
 COMMITTEE_MIN_MEMBERS = 25  # 工会法 art. 11: 25 members or more → a committee is required
-FULL_TIME_CHAIR_EMPLOYEES = 200  # 工会法 art. 14: 200 employees or more → a full-time chair
+FULL_TIME_CHAIR_EMPLOYEES = 200  # 工会法 art. 14: may (可以); 章程 art. 25 (2008): has one
 TERM_YEARS = (3, 5)  # 工会法 art. 16
 
 # forms of organisation (工会法 art. 11)
@@ -159,7 +159,7 @@ def formation_problems(
         if staff >= FULL_TIME_CHAIR_EMPLOYEES:
             out.append(Problem(
                 "full_time_chair",
-                _("“%(e)s”职工 %(n)d 人，200 人以上的应当设专职工会主席（工会法第十四条）。") % {"e": employer, "n": staff},
+                _("“%(e)s”职工 %(n)d 人，200 人以上的可以设专职工会主席（工会法第十四条），章程第二十五条（2008年文本）规定设专职主席。") % {"e": employer, "n": staff},
                 blocking=False,
             ))  # fmt: skip
     return out
@@ -209,7 +209,7 @@ def seats_problems(
             )
         if seats.get(POST_ORGANISER, 0) != 1:
             out.append(Problem("organiser_one", _("组织员为 1 名。")))
-        others = {k: v for k, v in seats.items() if k != POST_ORGANISER and v}
+        others = {k: v for k, v in seats.items() if k not in (POST_ORGANISER, POST_AUDIT) and v}
         if others:
             out.append(Problem("organiser_only", _("选举组织员的工会不再设委员会、主席等职位。")))
         return out
@@ -225,6 +225,15 @@ def seats_problems(
         out.append(Problem("vice_too_many", _("主席、副主席人数不能多于委员会委员名额。")))
     if seats.get(POST_ORGANISER, 0):
         out.append(Problem("organiser_with_committee", _("设委员会的工会不另选组织员。")))
+    if seats.get(POST_WOMEN, 0):
+        out.append(
+            Problem(
+                "women_not_elected",
+                _(
+                    "女职工委员会委员由工会委员会提名，经协商或女职工大会产生，不由会员大会选举（工会女职工委员会工作条例第十一、十三条）：请在“女职工委员会”中登记。"
+                ),
+            )
+        )
     return out
 
 
@@ -256,9 +265,14 @@ def candidate_problems(
 # --- the vote ------------------------------------------------------------------------------
 
 
-def quorum_met(*, due: int, present: int, quorum: Fraction) -> bool:
-    """Turnout must exceed `quorum` (2/3) of those due (应到), strictly."""
-    return due > 0 and present * quorum.denominator > due * quorum.numerator
+def quorum_met(*, due: int, present: int, quorum: Fraction, inclusive: bool = True) -> bool:
+    """Turnout must reach `quorum` (2/3) of those due (应到): "三分之二以上" includes the number
+    (民法典 art. 1259), so 20 of 30 is enough; `inclusive=False` asks for more than that."""
+    if due <= 0:
+        return False
+    if inclusive:
+        return present * quorum.denominator >= due * quorum.numerator
+    return present * quorum.denominator > due * quorum.numerator
 
 
 def votes_needed(*, due: int, majority: Fraction) -> int:
@@ -361,3 +375,99 @@ def may_leave_vacant(
     if post == POST_COMMITTEE:
         return elected >= committee_band(members, bands)[0]
     return True
+
+
+# --- founding, 经费审查委员会, 女职工委员会, the chair's candidates ------------------------------------
+
+WOMEN_COMMITTEE_MIN_FEMALE = 10  # 工会女职工委员会工作条例 arts. 11, 13: ≥ 10 female members → a committee
+WOMEN_COMMITTEE = "committee"
+WOMEN_MEMBER = "member"
+PUBLICITY_DAYS = 7  # 企业工会主席产生办法（试行）2008 art. 10: candidates are published for 7 days
+
+
+def founding_overdue(founded_on: dt.date | None, today: dt.date, days: int) -> bool:
+    """A union approved 筹建 must hold its founding election (第1届, 工会法 art. 10); after `days`
+    days without one it is overdue."""
+    return founded_on is not None and (today - founded_on).days > days
+
+
+def women_body_required(female_members: int) -> str:
+    """A union with ≥ 10 female members has a 女职工委员会; fewer, a 女职工委员 (条例 arts. 11, 13)."""
+    return WOMEN_COMMITTEE if female_members >= WOMEN_COMMITTEE_MIN_FEMALE else WOMEN_MEMBER
+
+
+def audit_min_seats(members: int, *, single_below: int, committee_min: int) -> int:
+    """Seats the 经费审查委员会 needs (工会法 art. 45; 章程 art. 26, 2008): one 经审委员 in a small
+    union, else a committee of at least `committee_min`."""
+    return 1 if members < single_below else committee_min
+
+
+def audit_problems(
+    *, members: int, audit_elected: int, single_below: int, committee_min: int
+) -> list[Problem]:
+    need = audit_min_seats(members, single_below=single_below, committee_min=committee_min)
+    if audit_elected >= need:
+        return []
+    if need == 1:
+        msg = _(
+            "未选举经费审查委员：经费审查委员会（或经审委员）应与工会委员会同时选举产生（工会法第四十五条、章程第二十六条（2008年文本）），结果不能报批。"
+        )
+    else:
+        msg = _(
+            "经费审查委员会当选 %(e)d 名，少于 %(n)d 名：经费审查委员会应与工会委员会同时选举产生（工会法第四十五条、章程第二十六条（2008年文本）），结果不能报批。"
+        )
+    return [Problem("audit_missing", msg % {"e": audit_elected, "n": need})]
+
+
+def audit_overlap_problems(overlap: Sequence[tuple[str, str]]) -> list[Problem]:
+    """`overlap`: (name, role) of people elected to the 经审会 who are also chair, vice-chair or the
+    committee's finance officer — not allowed."""
+    return [
+        Problem("audit_overlap", _("%(n)s当选%(r)s，不能同时担任经费审查委员会委员。") % {"n": n, "r": r})
+        for n, r in overlap
+    ]
+
+
+CHAIR_BARS = {
+    "principal_relative": "单位主要负责人的近亲属",
+    "admin_head": "单位行政负责人（含行政副职）",
+    "partner": "合伙人或其近亲属",
+    "hr_head": "人力资源部门负责人",
+    "foreign": "外籍职工",
+}
+
+
+def chair_bar_problem(*, name: str, bar: str) -> Problem | None:
+    """企业工会主席产生办法（试行）2008 art. 6: who may not stand for an enterprise union's chair."""
+    if not bar:
+        return None
+    label = CHAIR_BARS.get(bar, bar)
+    return Problem(
+        "chair_barred",
+        _("%(n)s为%(l)s，不得作为企业工会主席候选人（企业工会主席产生办法（试行）第六条）。")
+        % {"n": name, "l": label},
+    )
+
+
+def publicity_problems(
+    *, start: dt.date | None, today: dt.date, meeting: dt.date, days: int = PUBLICITY_DAYS
+) -> list[Problem]:
+    """Candidates are published for `days` days before the vote (办法 art. 10): the 公示 must be
+    recorded, and it must have ended by the meeting and by today."""
+    if start is None:
+        return [
+            Problem(
+                "publicity_missing",
+                _("请先登记候选人公示（公示 %(d)d 天，企业工会主席产生办法（试行）第十条）。") % {"d": days},
+            )
+        ]
+    end = start + dt.timedelta(days=days)
+    if end > meeting or end > today:
+        return [
+            Problem(
+                "publicity_running",
+                _("候选人自 %(s)s 起公示 %(d)d 天（至 %(e)s），公示期满后方可投票。")
+                % {"s": start.isoformat(), "d": days, "e": (end - dt.timedelta(days=1)).isoformat()},
+            )
+        ]
+    return []

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gonghui.elections import views, views_terms
+from gonghui.elections import views, views_bodies, views_terms
 
 app_name = "elections"
 urlpatterns = [
     path("elections/", views.home, name="home"),
     path("elections/notifications/", views.notifications, name="notifications"),
+    path("elections/notifications/read/", views.notifications_read, name="notifications_read"),
     path("elections/documents/<int:doc_id>/", views.document, name="document"),
     # 组建
     path("elections/formations/", views.formation_list, name="formations"),
@@ -39,6 +40,8 @@ urlpatterns = [
     path("elections/terms/<str:code>/", views_terms.term_detail, name="term"),
     path("elections/terms/<str:code>/request/", views_terms.term_request_new, name="term_request_new"),
     path("elections/terms/<str:code>/election/", views_terms.election_new, name="election_new"),
+    path("elections/terms/<str:code>/women/", views_bodies.women_committee_new, name="women_committee_new"),
+    path("elections/women-missing/", views_bodies.women_missing, name="women_missing"),
     path(
         "elections/term-requests/<int:request_id>/decide/",
         views_terms.term_request_decide,
@@ -64,6 +67,7 @@ urlpatterns = [
     path(
         "elections/<int:election_id>/close-post/", views_terms.election_close_post, name="election_close_post"
     ),
+    path("elections/<int:election_id>/plenary/", views_bodies.election_plenary, name="election_plenary"),
     path("elections/<int:election_id>/submit/", views_terms.election_submit, name="election_submit"),
     path("elections/<int:election_id>/reopen/", views_terms.election_reopen, name="election_reopen"),
     path("elections/<int:election_id>/decide/", views_terms.election_decide, name="election_decide"),

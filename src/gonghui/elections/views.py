@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
-from gonghui.elections import conf, formation, forms, pdfs, rules, scope
-from gonghui.elections.models import ElectionStatus, FormationStatus, Notification, TermRequestStatus
+from gonghui.elections import conf, formation, forms, notify, pdfs, rules, scope, selectors
+from gonghui.elections.models import ElectionStatus, FormationStatus, TermRequestStatus
 from gonghui.orgs.models import BASE_KINDS, Employer, Org, OrgKind, OrgStatus
 
 
@@ -57,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "formations_waiting": scope.scoped_formations(request.user)
         .filter(status=FormationStatus.SUBMITTED)
         .count(),
-        "overdue": orgs.filter(term_end__lt=today).count(),
+        "overdue": selectors.term_filter(access.scoped_orgs(request.user), today=today, overdue=True).count(),
         "due": orgs.filter(term_end__gte=today, term_end__lte=today + dt.timedelta(days=r.due_days)).count(),
         "elections_open": scope.scoped_elections(request.user)
         .exclude(status=ElectionStatus.APPROVED)
@@ -116,7 +116,10 @@ def _rules_help() -> list[str]:
             "工会法第十一条：会员 25 人以上的应当建立基层工会委员会；不足 25 人的可以单独建立委员会，也可以由两个以上单位的会员联合建立委员会，或选举组织员一人。"
         ),
         _("工会法第十二条：建立工会须报上一级工会批准（有请示、有名册、有批复）。"),
-        _("工会法第十四条：职工 200 人以上的，设专职工会主席。"),
+        h["founding"],
+        _(
+            "职工 200 人以上的，可以设专职工会主席（工会法第十四条）；章程第二十五条（2008年文本）规定设专职主席。"
+        ),
         _("工会法第十六条：基层工会委员会每届任期 3 年或 5 年。"),
         h["approval_no"],
     ]
@@ -369,11 +372,18 @@ def formation_request_preview(request: HttpRequest, formation_id: int) -> HttpRe
 @require_GET
 @access.page(Perm.VIEW)
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The account's notes; opening the list marks the ones shown as read."""
+    """The account's notes; reading the list changes nothing (GET never writes): the new ones
+    are marked read by the button, a POST."""
     qs = scope.my_notifications(request.user).select_related("org")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    unread = [n.pk for n in page if n.read_at is None]
-    resp = render(request, "elections/notifications.html", {"page": page, "unread": set(unread)})
-    if unread:
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return resp
+    unread = {n.pk for n in page if n.read_at is None}
+    return render(request, "elections/notifications.html", {"page": page, "unread": unread})
+
+
+@require_POST
+@access.page(Perm.VIEW)
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(x) for x in request.POST.getlist("n") if x.isdigit() and len(x) < 19]
+    n = notify.notification_mark_read(user=request.user, ids=ids or None)
+    messages.success(request, _("已将 %(n)d 条提醒标为已读。") % {"n": n})
+    return redirect("elections:notifications")

@@ -208,7 +208,7 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
     can_manage = scope.can(request.user, Perm.ORG_MANAGE, e.org_path)
     ctx = {
         "e": e, "posts": posts, "problems": actions.problems(e) if e.status == ElectionStatus.SETUP else [],
-        "quorum": rules.quorum_met(due=e.due, present=e.present, quorum=r.quorum),
+        "quorum": rules.quorum_met(due=e.due, present=e.present, quorum=r.quorum, inclusive=r.quorum_inclusive),
         "needed": rules.votes_needed(due=e.due, majority=r.majority), "band": rules.committee_band(e.members, r.bands),
         "documents": e.documents.all(), "can_manage": can_manage,
         "can_decide": e.status == ElectionStatus.SUBMITTED and scope.can_upper(request.user, Perm.REVIEW, e.org_path),
