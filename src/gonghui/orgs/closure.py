@@ -160,7 +160,9 @@ def _retain_at(union: Org, target: Org, olds: list[Membership], *, on: dt.date, 
         )
     )
     who = audit_user(user)
-    events, moved_out, moved_in = [], {}, {"retained_members": len(olds)}
+    events: list[MembershipEvent] = []
+    moved_out: dict[str, int] = {}
+    moved_in = {"retained_members": len(olds)}
     for i, m in enumerate(olds):
         was_active = m.status == MembershipStatus.ACTIVE
         deltas = (
