@@ -257,7 +257,9 @@ def document_errors(schema: dict[str, Any]) -> None:
             name = f"{app.capitalize()}ErrorOut"
             if name not in components:
                 components[name] = error_schema(name, list(error_codes(app)))
-            responses = op.setdefault("responses", {})
+            # ninja keys responses by int; JSON would then carry "404" twice (one key per answer)
+            responses = {str(k): v for k, v in op.get("responses", {}).items()}
+            op["responses"] = responses
             for status, text in ERROR_ANSWERS.items():
                 responses[status] = {
                     "description": text,

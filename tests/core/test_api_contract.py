@@ -261,6 +261,7 @@ def test_every_operation_documents_its_errors_and_bounds_its_numbers(doc: dict[s
     assert len(ops) >= 100
     for path, method, op in ops:
         assert {"401", "404", "422"} <= set(op["responses"]), (method, path)
+        assert all(isinstance(k, str) for k in op["responses"]), (method, path)  # no "404" twice in JSON
         for param in op.get("parameters", []):
             schema = param["schema"]
             options = schema.get("anyOf", [schema])
