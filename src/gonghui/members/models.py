@@ -9,9 +9,7 @@ Scope: every row that belongs to a union carries that union's materialized path 
 subtree filter is one indexed prefix range; the columns are `OrgPathField`s, so a subtree move
 finds and rewrites them (core/fields.py).
 
-Citus (DESIGN.md): large tables carry `province_code` (the province of the union holding the row).
-
-All writes go through `members/actions.py`; no logic in `save()` or signals.
+Citus (DESIGN.md): large tables carry `province_code`. All writes go through `members/actions/`.
 """
 
 from __future__ import annotations
