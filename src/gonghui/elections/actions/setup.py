@@ -111,7 +111,7 @@ def election_create(
         raise ApplicationError(_("应到人数不能为负数。"), code="negative", details={"field": "due"})
     e = Election.objects.create(
         org=org, org_path=org.path, term_number=(org.term_number or 0) + 1, founding=org.term_number is None,
-        term_years=years, meeting_type=meeting_type,
+        leads_by=leads_by, publicity_start=publicity_start, term_years=years, meeting_type=meeting_type,
         meeting_date=meeting_date, place=place, members=members, due=due, early=checks["early"], overdue=checks["overdue"],
         created_by=_u(user),
     )  # fmt: skip
