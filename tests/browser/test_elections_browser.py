@@ -112,6 +112,9 @@ def test_election_from_candidates_to_approved_results(page: Any, live_server: An
         ("committee", ms[2]),
         ("committee", ms[3]),
         ("chair", ms[0]),
+        ("audit", ms[10]),  # the 经费审查委员会 is elected with the committee (issue 17)
+        ("audit", ms[11]),
+        ("audit", ms[12]),
     ]:
         page.goto(f"{live_server.url}/elections/{eid}/candidates/add/?post={post}")
         page.fill("#id_member_no", m.member_no)
@@ -120,12 +123,14 @@ def test_election_from_candidates_to_approved_results(page: Any, live_server: An
     page.click("text=取消")
     page.wait_for_url("**/elections/*/")
     assert "规则检查" not in page.content() or "✘" not in page.locator("#problems").inner_text()
-    page.click("text=确定候选人，开始投票")
-    page.locator("#election-status", has_text="投票计票").wait_for()
+    # 实到 before the vote opens (quorum), and the chair's 7-day 公示 ended (enterprise union)
     page.click("text=会议情况（应到、实到）")
     page.fill("#id_present", "27")
+    page.fill("#id_publicity_start", (today - dt.timedelta(days=7)).isoformat())
     page.click("button[type=submit].primary")
     page.wait_for_url("**/elections/*/")
+    page.click("text=确定候选人，开始投票")
+    page.locator("#election-status", has_text="投票计票").wait_for()
     page.click("#post-committee >> text=录入票数")
     page.fill("#id_ballots", "27")
     inputs = page.locator("input[id^=id_c]")
@@ -136,6 +141,12 @@ def test_election_from_candidates_to_approved_results(page: Any, live_server: An
     page.click("#post-chair >> text=录入票数")
     page.fill("#id_ballots", "27")
     page.locator("input[id^=id_c]").first.fill("25")
+    page.click("button[type=submit].primary")
+    page.locator(".messages", has_text="计票完成").wait_for()
+    page.click("#post-audit >> text=录入票数")
+    page.fill("#id_ballots", "27")
+    for i in range(3):
+        page.locator("input[id^=id_c]").nth(i).fill("20")
     page.click("button[type=submit].primary")
     page.locator("#election-status", has_text="计票完成").wait_for()
     screenshot("elections-03-election-tallied")
