@@ -127,14 +127,20 @@ def test_transfers_through_the_api(client, api_token, register):
     assert (listed["person_name"], listed["from_org"], listed["from_membership_id"]) == ("", "", None)
     # the sending union, which answers, sees its member
     mine = client.get(API + "/transfers", **west).json()["items"][0]
-    assert (mine["person_name"], mine["from_org"], mine["from_membership_id"]) == (m.person.name, "T0006", m.pk)
+    assert (mine["person_name"], mine["from_org"], mine["from_membership_id"]) == (
+        m.person.name,
+        "T0006",
+        m.pk,
+    )
     assert (
         _post(client, f"/transfers/{t['id']}/accept", {}, east).status_code == 404
     )  # the starting side does not answer
     assert client.get(API + "/transfers", **west).json()["count"] == 1
     done = _post(client, f"/transfers/{t['id']}/accept", {"note": "同意"}, west).json()
     assert done["status"] == "accepted" and done["to_membership_id"] is None  # the other union's record
-    new_id_ = client.get(API + "/transfers", {"status": "accepted"}, **east).json()["items"][0]["to_membership_id"]
+    new_id_ = client.get(API + "/transfers", {"status": "accepted"}, **east).json()["items"][0][
+        "to_membership_id"
+    ]
     assert Membership.objects.get(pk=new_id_).org.code == "T0003"
     done["to_membership_id"] = new_id_
     # sending side starts one back; the receiving side rejects

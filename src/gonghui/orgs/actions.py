@@ -31,7 +31,6 @@ ORG_EDITABLE = (
     "credit_code", "chair_name", "term_number", "term_start", "term_end", "full_time_staff", "address",
 )  # fmt: skip
 EMPLOYER_EDITABLE = ("name", "credit_code", "economic_type", "industry", "region_code", "address")
-SURVEY_FACTS = ("operating_status", "employees", "members", "migrant_workers", "migrant_members")
 
 
 def _check_region(code: str) -> str:
@@ -161,7 +160,7 @@ def _repath(old: str, new: str) -> None:
     """Every copy of a path under `old` now starts with `new`: the OrgPathField columns of every
     model, found by introspection (core/fields.py): a new column is covered by being one."""
     for model, field in org_path_columns():
-        model.objects.filter(**{f"{field}__startswith": old}).update(
+        model._default_manager.filter(**{f"{field}__startswith": old}).update(
             **{field: Concat(Value(new), Substr(F(field), len(old) + 1))}
         )
 
