@@ -17,8 +17,8 @@ from gonghui.campaigns import actions, arithmetic, briefing, forms, scope, selec
 from gonghui.campaigns.models import Allocation, BaselineSource, Campaign, SplitMethod, WorkGroup
 from gonghui.core import access
 from gonghui.core.access import Perm
-from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
+from gonghui.members.actions import export_record
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 
 
@@ -367,8 +367,8 @@ def _briefing_board(
     campaign, _top = scope.get_campaign_view(request.user, pk)
     org = scope.get_unit(request.user, campaign, code, perm)
     b = selectors.board(campaign, root=org)
-    audit_record(user=request.user, action="campaign.briefing", obj=campaign, org_path=org.path,
-                 changes={"unit": org.code, "format": request.path.rsplit(".", 1)[-1]})  # fmt: skip
+    export_record(user=request.user, kind="briefing", org_path=org.path, object_repr=campaign.name,
+                  details={"campaign": campaign.pk, "unit": org.code, "format": request.path.rsplit(".", 1)[-1]})  # fmt: skip
     return b, list(selectors.notes_under(campaign, org))
 
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import access
 from gonghui.core.access import Perm
-from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
+from gonghui.members.actions import export_record
 from gonghui.orgs import actions, forms, selectors
 from gonghui.orgs.models import SURVEY_FACTS, Industry, Org, OrgKind, OrgStatus
 
@@ -351,7 +351,8 @@ def coverage(request: HttpRequest, code: str) -> HttpResponse:
 def gaps_export(request: HttpRequest, code: str) -> HttpResponseBase:
     org = access.get_org(request.user, code, Perm.EXPORT)
     gaps = selectors.gap_list(org, **_gap_filters(request))
-    audit_record(user=request.user, action="export.gaps", obj=org, org_path=org.path)
+    export_record(user=request.user, kind="gaps", org_path=org.path, object_repr=org.name,
+                  details={"format": "xlsx", "org": org.code})  # fmt: skip
     headers = [
         _("单位名称"),
         _("统一社会信用代码"),

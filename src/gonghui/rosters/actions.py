@@ -435,6 +435,7 @@ def roster_import_delete_source(job: ImportJob) -> None:
 
 
 # the error file (rosters/errorfile.py)
-error_file_build, error_file_read, error_file_name = (
+error_file_build, error_file_read, error_file_name, error_file_download_record = (
     errorfile.error_file_build, errorfile.error_file_read, errorfile.error_file_name,
+    errorfile.error_file_download_record,
 )  # fmt: skip

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gonghui.core.audit import audit_record
 from gonghui.core.sheets import Table
 from gonghui.rosters import files
 from gonghui.rosters.columns import Header
@@ -71,6 +72,13 @@ def error_file_build(job: ImportJob) -> Path:
 def error_file_read(job: ImportJob) -> bytes | None:
     """The error file's bytes (opened from its sealed copy), or None when there is none any more."""
     return files.read_error_file(job.error_file)
+
+
+def error_file_download_record(*, user: Any, job: ImportJob) -> None:
+    """Every download of an error file is audited (it holds the refused rows as typed)."""
+    audit_record(
+        user=user, action="roster.error_file", obj=job, org_path=job.org_path, changes={"errors": job.errors}
+    )
 
 
 def error_file_name(job: ImportJob) -> str:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gonghui.core import access
 from gonghui.core.access import Perm
-from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
 from gonghui.core.sheets import csv_stream, xlsx_response
+from gonghui.members.actions import export_record
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 from gonghui.rosters import actions, exports
 from gonghui.rosters.forms import ExportForm, ImportForm
@@ -156,9 +156,7 @@ def error_file_response(user: Any, job: ImportJob) -> HttpResponseBase:
     data = actions.error_file_read(job)
     if data is None:
         raise Http404
-    audit_record(
-        user=user, action="roster.error_file", obj=job, org_path=job.org_path, changes={"errors": job.errors}
-    )
+    actions.error_file_download_record(user=user, job=job)
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=actions.error_file_name(job),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
@@ -197,17 +195,8 @@ def export_response(user: Any, *, kind: str, org: Org, fmt: str, reveal: bool) -
     reveal = reveal and kind == "members"
     if reveal:
         access.require(user, Perm.REVEAL_PII, path=org.path)
-    audit_record(user=user, action=f"export.{kind}", object_type=kind, object_repr=org.name, org_path=org.path,
-                 changes={"format": fmt, "reveal": reveal, "org": org.code})  # fmt: skip
-    if reveal:
-        audit_record(
-            user=user,
-            action="pii.reveal",
-            object_type="members",
-            object_repr=org.name,
-            org_path=org.path,
-            changes={"purpose": "export"},
-        )
+    export_record(user=user, kind=kind, org_path=org.path, object_repr=org.name, reveal=reveal, via="web",
+                  details={"format": fmt, "org": org.code})  # fmt: skip
     headers, rows = exports.table(kind, org, reveal=reveal)
     stamp = timezone.localdate().strftime("%Y%m%d")
     name = f"{exports.SHEET_NAMES[kind]}_{org.code}_{stamp}"

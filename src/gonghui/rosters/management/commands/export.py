@@ -32,8 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from gonghui.core.audit import audit_record
         from gonghui.core.sheets import csv_stream, write_xlsx
+        from gonghui.members.actions import export_record
         from gonghui.orgs.models import Org
         from gonghui.rosters import exports
 
@@ -54,11 +54,8 @@ class Command(BaseCommand):
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
             raise CommandError(f"无法写入：{out} (directory missing or not writable)")
         kind, reveal = opts["kind"], opts["reveal"] and opts["kind"] == "members"
-        audit_record(user=None, action=f"export.{kind}", object_type=kind, object_repr=org.name, org_path=org.path,
-                     changes={"format": fmt, "reveal": reveal, "org": org.code, "via": "cli"})  # fmt: skip
-        if reveal:
-            audit_record(user=None, action="pii.reveal", object_type="members", object_repr=org.name, org_path=org.path,
-                         changes={"purpose": "export", "via": "cli"})  # fmt: skip
+        export_record(user=None, kind=kind, org_path=org.path, object_repr=org.name, reveal=reveal, via="cli",
+                      details={"format": fmt, "org": org.code})  # fmt: skip
         headers, rows = exports.table(kind, org, reveal=reveal, include_history=opts["all"])
         tmp = out + ".part"
         try:
