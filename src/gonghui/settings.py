@@ -285,3 +285,13 @@ GONGHUI_IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", 1_000_00
 GONGHUI_IMPORT_MAX_ISSUES = int(os.environ.get("GONGHUI_IMPORT_MAX_ISSUES", 10_000))
 GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", 200))
 GONGHUI_DEMO_PASSWORD = os.environ.get("GONGHUI_DEMO_PASSWORD", "gonghui-demo-2026")
+
+# Every other GONGHUI_* environment variable (the election rules of elections/conf.py, the SMS
+# backend, the PDF font and seal, …) becomes a setting of the same name, as a string: the rest of
+# the code reads settings, never the environment (issue 12). Two exceptions read the environment
+# themselves, each for a reason: core/pii.py (the key must load in processes Django never
+# configures) and the roster import's batch sizes (the command passes them to its reader process).
+_SECRET_ENV = {"GONGHUI_DATABASE_URL", "GONGHUI_SECRET_KEY", "GONGHUI_PII_KEY"}  # read above, never kept
+for _name, _value in os.environ.items():
+    if _name.startswith("GONGHUI_") and _name not in globals() and _name not in _SECRET_ENV:
+        globals()[_name] = _value

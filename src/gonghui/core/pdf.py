@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -49,7 +48,7 @@ SEAL_RED = Color(0.8, 0.08, 0.1)
 
 
 def _setting(name: str) -> str:
-    return str(getattr(settings, name, "") or os.environ.get(name, "") or "")
+    return str(getattr(settings, name, "") or "")  # settings.py reads the environment
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,7 +8,6 @@ deployment changes one in settings.py or by an environment variable, and tests w
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -50,11 +49,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def raw(name: str) -> Any:
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    if name in os.environ:
-        return os.environ[name]
-    return DEFAULTS[name]
+    return getattr(settings, name, DEFAULTS[name])  # settings.py reads the environment
 
 
 def _int(name: str) -> int:

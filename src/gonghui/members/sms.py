@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import secrets
 from typing import Any
 
@@ -50,7 +49,7 @@ class LocmemBackend:
 
 
 def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, None) or os.environ.get(name) or default
+    return getattr(settings, name, None) or default  # settings.py reads the environment
 
 
 def backend() -> Any:
