@@ -112,3 +112,26 @@ def test_campaign_lists_have_a_fixed_query_count(tree, login, api_token, url):
     _campaigns(tree, 12)
     many = _count(get)
     assert few == many, f"{url}: {few} queries with 2 campaigns, {many} with 14"
+
+
+def _jobs(tree: dict[str, Any], n: int) -> None:
+    from gonghui.rosters.models import ImportJob
+
+    for i in range(n):
+        org = tree["orgs"]["T0003" if i % 2 else "T0006"]
+        ImportJob.objects.create(
+            org=org, org_path=org.path, user=tree["users"]["county_admin"], source_name=f"花名册{i}.xlsx",
+            source_sha256=f"{i:064d}",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["rosters:import", "/api/v1/imports"])
+def test_import_job_lists_have_a_fixed_query_count(tree, login, api_token, url):
+    c = login("county_admin")
+    auth = api_token("county_admin") if url.startswith("/") else {}
+    get = (lambda: c.get(url, **auth)) if url.startswith("/") else (lambda: c.get(reverse(url)))
+    _jobs(tree, 2)
+    few = _count(get)
+    _jobs(tree, 12)
+    many = _count(get)
+    assert few == many, f"{url}: {few} queries with 2 jobs, {many} with 14"
