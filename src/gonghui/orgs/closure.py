@@ -108,7 +108,7 @@ def employer_close(
     history event (保留, reason 用人单位终止); pending transfers out follow them, transfers into the
     union are cancelled and open applications closed with the reason; the employer is marked
     closed and the union dissolved. The statistics counters move in the same transaction."""
-    employer = Employer.objects.select_for_update().select_related("union").get(pk=employer.pk)
+    employer = Employer.objects.select_for_update(of=("self",)).select_related("union").get(pk=employer.pk)
     union = _check_closable(employer)
     targets = closure_targets(union)
     if not targets:
