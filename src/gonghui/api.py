@@ -28,7 +28,19 @@ from gonghui.accounts.actions import token_authenticate
 from gonghui.core.errors import ApplicationError, status_code
 from gonghui.core.schema import COMMON_ERROR_CODES, error_schema
 
-APPS = ("orgs", "campaigns", "care", "elections", "members", "rosters")
+APPS = (
+    "orgs",
+    "campaigns",
+    "care",
+    "elections",
+    "members",
+    "rosters",
+    "worklife",
+    "finance",
+    "portal",
+    "sysconf",
+    "accounts",
+)
 
 
 class BearerAuth(HttpBearer):
@@ -269,12 +281,17 @@ def document_errors(schema: dict[str, Any]) -> None:
 
 
 def _register_routers() -> None:
+    from gonghui.accounts.api import router as accounts_router
     from gonghui.campaigns.api import router as campaigns_router
     from gonghui.care.api import router as care_router
     from gonghui.elections.api import router as elections_router
+    from gonghui.finance.api import router as finance_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
+    from gonghui.portal.api import router as portal_router
     from gonghui.rosters.api import router as rosters_router
+    from gonghui.sysconf.api import router as sysconf_router
+    from gonghui.worklife.api import router as worklife_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", campaigns_router)
@@ -282,6 +299,11 @@ def _register_routers() -> None:
     api.add_router("/", members_router)
     api.add_router("/", elections_router)
     api.add_router("/", rosters_router)
+    api.add_router("/", worklife_router)
+    api.add_router("/", finance_router)
+    api.add_router("/", portal_router)
+    api.add_router("/", sysconf_router)
+    api.add_router("/", accounts_router)
 
 
 _register_routers()

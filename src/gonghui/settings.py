@@ -98,6 +98,10 @@ INSTALLED_APPS = [
     "gonghui.campaigns",
     "gonghui.care",
     "gonghui.reports",
+    "gonghui.worklife",
+    "gonghui.finance",
+    "gonghui.portal",
+    "gonghui.sysconf",
     "gonghui.demo",
 ]
 

@@ -13,6 +13,10 @@ urlpatterns = [
     path("", include("gonghui.campaigns.urls")),
     path("", include("gonghui.care.urls")),
     path("", include("gonghui.reports.urls")),
+    path("", include("gonghui.worklife.urls")),
+    path("", include("gonghui.finance.urls")),
+    path("", include("gonghui.portal.urls")),
+    path("", include("gonghui.sysconf.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("经办人")
     REVIEWER = "reviewer", _("审核人")
     VIEWER = "viewer", _("查阅人")
+    FINANCE = "finance", _("财务")
 
 
 class User(AbstractUser):

@@ -41,15 +41,22 @@ class Perm(StrEnum):
     # 困难职工档案 and the aid given on them (household income, illness, disability): sensitive, so
     # admins only (the 帮扶中心 sits with the federations); every view is audited (care/).
     CARE_FILES = "care.files"
+    # the union's working life: congresses, collective contracts, union groups, activities (worklife/)
+    UNION_WORK = "union.work"
+    # dues, union funds and ledgers: money figures are seen and written only by 财务 and admins (finance/)
+    FINANCE = "finance"
 
 
 _ALL = frozenset(Perm)
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     "federation_admin": _ALL,
     "union_admin": _ALL - {Perm.ORG_RESTRUCTURE},
-    "clerk": frozenset({Perm.VIEW, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.EXPORT, Perm.REVEAL_PII}),
+    "clerk": frozenset(
+        {Perm.VIEW, Perm.EMPLOYER_WRITE, Perm.MEMBER_WRITE, Perm.EXPORT, Perm.REVEAL_PII, Perm.UNION_WORK}
+    ),
     "reviewer": frozenset({Perm.VIEW, Perm.REVIEW, Perm.EXPORT}),
     "viewer": frozenset({Perm.VIEW}),
+    "finance": frozenset({Perm.VIEW, Perm.FINANCE, Perm.EXPORT}),
 }
 WRITE_PERMS = frozenset(
     {
@@ -61,6 +68,8 @@ WRITE_PERMS = frozenset(
         Perm.USER_MANAGE,
         Perm.CARE_FILES,
         Perm.CAMPAIGN_MANAGE,
+        Perm.UNION_WORK,
+        Perm.FINANCE,
     }
 )
 

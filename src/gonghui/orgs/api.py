@@ -157,8 +157,10 @@ def org_detail(request: HttpRequest, code: Code) -> dict[str, Any]:
 
 @router.get("/orgs/{code}/stats", summary="下级范围的统计数字")
 def org_stats(request: HttpRequest, code: Code) -> dict[str, Any]:
+    from gonghui.core import extensions
+
     org = access.get_org(request.user, code)
-    return selectors.subtree_stats(org)
+    return {**selectors.subtree_stats(org), **extensions.stats_sections(org, request.user)}
 
 
 @router.post("/orgs", response={201: OrgOut, **ERRORS}, summary="新建工会组织")

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gonghui.core import access
+from gonghui.core import access, extensions
 from gonghui.core.access import Perm
 from gonghui.members.actions import export_record
 from gonghui.orgs.models import Org
@@ -15,6 +15,7 @@ def _dashboard_context(org: Org, user: object) -> dict[str, object]:
     ctx = selectors.dashboard(org)
     ancestors = [a for a in Org.objects.get_ancestors(org) if access.in_scope(user, a.path)]
     ctx["ancestors"] = ancestors
+    ctx["panels"] = extensions.dashboard_panels(org, user)
     ctx["chart"] = {
         "children": [
             {"code": c["code"], "name": c["name"], "members": c["members"], "migrant": c["migrant_members"],

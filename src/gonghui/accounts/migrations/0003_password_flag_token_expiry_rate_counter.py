@@ -38,7 +38,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="RateCounter",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("key", models.CharField(max_length=200, unique=True)),
                 ("count", models.PositiveIntegerField(default=0)),
                 ("expires_at", models.DateTimeField(db_index=True)),

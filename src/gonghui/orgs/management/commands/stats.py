@@ -35,7 +35,10 @@ class Command(BaseCommand):
         from gonghui.reports import counters
 
         if opts["rebuild"]:
+            from gonghui.core import extensions
+
             n = counters.rebuild()
+            extensions.rebuild_all()
             self.stderr.write(f"已重算 {n} 个组织的统计计数。Rebuilt counters of {n} orgs.")
         if opts["snapshot"]:
             from gonghui.reports import snapshots
@@ -52,7 +55,9 @@ class Command(BaseCommand):
                     f"下次快照：{when:%Y-%m-%d %H:%M}" if when else "任务后端不支持定时任务，未安排每日快照。"
                 )
         if opts["verify"]:
-            diffs = counters.verify()
+            from gonghui.core import extensions
+
+            diffs = counters.verify() + extensions.verify_all()
             if diffs:
                 for d in diffs[:20]:
                     self.stderr.write(
@@ -70,7 +75,10 @@ class Command(BaseCommand):
             org = Org.objects.get_root_nodes().first()
             if org is None:
                 raise CommandError("数据库中还没有组织。No orgs yet: run `gonghui demo`.")
+        from gonghui.core import extensions
+
         stats = subtree_stats(org)
+        stats.update(extensions.stats_sections(org))
         if opts["year"] is not None:
             if not 2000 <= opts["year"] <= 2100:
                 raise CommandError(f"年度无效：{opts['year']} (year must be 2000–2100)")
