@@ -458,6 +458,10 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # the deadline the note is about (a term's end, a contract's renewal, a follow-up's due date)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
+    # sent by SMS to an account that opted in (NotificationPreference); the nightly job sends once
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("提醒")
@@ -468,6 +472,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotificationPreference(models.Model):
+    """An account's choice to receive its reminders also by SMS, with the phone to use (encrypted,
+    blind-indexed, shown masked — the same protection as members' phones)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    sms = models.BooleanField(_("短信提醒"), default=False)
+    phone_cipher = models.CharField(max_length=120, blank=True, editable=False)
+    phone_index = models.CharField(max_length=32, blank=True, editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=20, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("提醒方式")
+        verbose_name_plural = _("提醒方式")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.phone_masked or '-'}"
 
 
 from gonghui.elections.models_women import WomenBodyForm, WomenBodyFormedBy, WomenCommittee  # noqa: E402, F401

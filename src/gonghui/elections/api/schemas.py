@@ -294,6 +294,7 @@ class NotificationOut(Schema):
     org: str | None
     created_at: dt.datetime
     read_at: dt.datetime | None
+    due_on: dt.date | None = None
 
 
 class PlenaryIn(Schema):

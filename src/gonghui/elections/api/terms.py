@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from gonghui.core import access
 from gonghui.core.access import Perm
-from gonghui.core.schema import Code, Days, Id, Pagination, Str12
+from gonghui.core.schema import Code, Days, Id, Pagination, Str12, Str32
 from gonghui.elections import actions, conf, notify, scope, selectors
 from gonghui.elections.api import router
 from gonghui.elections.api.out import _Lazy, term_request_out
@@ -48,12 +48,14 @@ def document_file(request: HttpRequest, document_id: Id) -> Any:
 
 @router.get("/notifications", response=list[NotificationOut], summary="本账号的提醒")
 @paginate(Pagination)
-def notification_list(request: HttpRequest, unread: bool = False) -> Any:
+def notification_list(request: HttpRequest, unread: bool = False, kind: Str32 | None = None) -> Any:
     qs = scope.my_notifications(request.user).select_related("org")
     if unread:
         qs = qs.filter(read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
     return _Lazy(qs, lambda n: {"id": n.pk, "kind": n.kind, "message": n.message, "url": n.url, "org": n.org.code if n.org else None,
-                                "created_at": n.created_at, "read_at": n.read_at})  # fmt: skip
+                                "created_at": n.created_at, "read_at": n.read_at, "due_on": n.due_on})  # fmt: skip
 
 
 # --- terms -----------------------------------------------------------------------------------
