@@ -302,3 +302,19 @@ def label(table: str, code: str) -> str:
 
 def is_valid(table: str, code: str) -> bool:
     return any(c == code for c, _l, _p in items(table))
+
+
+# Reasons the program records itself (the org closure), never offered on the status-change form.
+AUTOMATIC_REASONS = frozenset({Reason.EMPLOYER_CLOSED})
+
+
+def reasons_for(event_type: str) -> tuple[str, ...]:
+    """The 会籍变化原因 offered and accepted for a change of `event_type`, derived from the table:
+    its active items filed under that type, and those under no type (其他) — except for 开除会籍,
+    whose one ground 章程第7条（2008年文本） fixes. An item a federation admin adds under a type
+    is offered and accepted from then on; a retired one no longer is."""
+    return tuple(
+        c
+        for c, _l, p in items(Table.CHANGE_REASON)
+        if c not in AUTOMATIC_REASONS and (p == event_type or (p == "" and event_type != EventType.EXPEL))
+    )

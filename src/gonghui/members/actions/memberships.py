@@ -119,7 +119,7 @@ def person_update(
 
 # --------------------------------------------------------------------------- status changes
 
-# change → (allowed from, new status, event type, allowed reasons)
+# change → (allowed from, new status, event type, built-in reasons; codes.reasons_for is the rule)
 STATUS_CHANGES: dict[str, tuple[tuple[str, ...], str, str, tuple[str, ...]]] = {
     "retain": (
         (MembershipStatus.ACTIVE,),
@@ -155,7 +155,7 @@ def membership_change_status(
     (retired, unemployed; 第8条) and its 恢复. Ending a membership revokes the person's valid cards."""
     if change not in STATUS_CHANGES:
         raise ApplicationError(_("未知的会籍变化。"), code="change")
-    allowed_from, new_status, event_type, reasons = STATUS_CHANGES[change]
+    allowed_from, new_status, event_type, _builtin = STATUS_CHANGES[change]
     m = Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
     if m.status not in allowed_from:
         raise ApplicationError(
@@ -163,7 +163,7 @@ def membership_change_status(
             % {"s": m.get_status_display(), "c": codes.label(Table.CHANGE_TYPE, event_type)},
             code="membership_state",
         )
-    if reason not in reasons:
+    if reason not in codes.reasons_for(event_type):  # the table decides (an added reason counts)
         raise ApplicationError(
             _("变化原因不适用于此项会籍变化。"), code="reason", details={"field": "reason"}
         )

@@ -154,7 +154,7 @@ def member_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    reasons = actions.STATUS_CHANGES[change][3]
+    reasons = codes.reasons_for(actions.STATUS_CHANGES[change][2])
     form = forms.StatusChangeForm(request.POST or None, reasons=reasons, expel=change == "expel")
     titles = {"retain": _("保留会籍"), "restore": _("恢复会籍"), "leave": _("退会"), "expel": _("开除会籍")}
     if request.method == "POST" and form.is_valid():
