@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE=gonghui.settings
 "$BIN/gonghui" collectstatic --noinput -v 0
 "$BIN/gonghui" stats --snapshot --schedule   # history for large dashboards, then nightly by the worker
 
-"$BIN/gonghui" db_worker --queue-name default > "${GONGHUI_DATA_DIR:-var}/worker.log" 2>&1 &
+"$BIN/gonghui" worker --queue-name default > "${GONGHUI_DATA_DIR:-var}/worker.log" 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 

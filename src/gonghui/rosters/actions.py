@@ -25,7 +25,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
 from gonghui.core.sheets import SheetReadError, Table
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
-from gonghui.rosters import engine, errorfile, files, pipeline, runner
+from gonghui.rosters import engine, errorfile, files, pipeline, runner, wake
 from gonghui.rosters.checks import CodeBook, org_lookup
 from gonghui.rosters.columns import HEADER_SCAN_ROWS, Header, find_header, missing_required_message
 from gonghui.rosters.models import ImportIssue, ImportJob, JobStatus, Mode, Phase
@@ -337,6 +337,7 @@ def enqueue(job: ImportJob, *, resume: bool = False) -> None:
     from gonghui.rosters.tasks import run_import
 
     run_import.enqueue(job_id=job.pk, resume=resume)
+    transaction.on_commit(wake.notify)  # the worker starts it now, not at its next look (rosters/wake.py)
 
 
 @transaction.atomic

@@ -55,7 +55,10 @@ def _progress(job: ImportJob) -> dict[str, Any]:
         end = job.finished_at or job.heartbeat_at or timezone.now()
         rate = done_now / max((end - job.run_started_at).total_seconds(), 0.001)
     left = (total - job.rows_done) / rate if rate > 0 and job.is_active else None
+    # a fresh job is polled four times a second (a small roster is done in under one), then every second
+    young = job.is_active and (timezone.now() - (job.run_started_at or job.created_at)).total_seconds() < 10
     return {
+        "poll_ms": 250 if young else 1000,
         "total": total, "percent": min(100, int(job.rows_done * 100 / total)) if total else (100 if not job.is_active else 0),
         "rate": round(rate), "left": int(left) if left is not None else None, "stale": actions.is_stale(job),
         "can_resume": actions.can_resume(job), "can_cancel": job.status in (JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CHECKED),

@@ -69,6 +69,9 @@ class Progress:
 
 
 class Command(BaseCommand):
+    # Django's system checks import every URLconf and API schema (over a second of CPU before
+    # the first row, issue 19); `gonghui check` and `migrate` run them, an import need not.
+    requires_system_checks: list[str] = []
     help = "导入花名册：gonghui import FILE --org CODE [--dry-run] [--json] [--update|--skip-existing]"
 
     def add_arguments(self, parser: CommandParser) -> None:
