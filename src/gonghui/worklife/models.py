@@ -474,3 +474,6 @@ class ActivityDocument(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = _("活动材料")
         verbose_name_plural = _("活动材料")
+
+
+from gonghui.worklife.models_idle import IdleFollowUp, IdleTrend, LifeCounter, UnionLife  # noqa: E402, F401
