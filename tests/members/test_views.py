@@ -217,13 +217,13 @@ def test_transfer_pages_both_sides(login, register, tree):
     assert east.post(reverse("members:transfer_accept", args=[t.pk])).status_code == 404
     west = login("west_admin")
     listing = west.get(reverse("members:transfers")).content.decode()
-    assert "东**工会" in listing and "确认转入" in listing
+    assert "东镇甲公司工会" in listing and "确认转入" in listing  # named in full (issue 18)
     west.post(reverse("members:transfer_accept", args=[t.pk]), {"note": ""})
     assert Transfer.objects.get().status == TransferStatus.ACCEPTED
     new = Membership.objects.get(person=m.person, status="active")
     assert new.org.code == "T0006"
     page = west.get(reverse("members:detail", args=[new.pk])).content.decode()
-    assert "转入" in page and "东**工会" in page
+    assert "转入" in page and "东镇甲公司工会" in page
 
 
 def test_transfer_in_page_by_id_number(login, register):

@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.members import codes
+from gonghui.core.errors import ApplicationError
+from gonghui.members import codes, identity
 from gonghui.members.codes import Table
 from gonghui.orgs.models import Employer, Org
 
@@ -18,6 +19,22 @@ MIGRANT_CHOICES = [("", _("按户籍类型判断")), ("1", _("是")), ("0", _("�
 
 def _org_choices(orgs: Any) -> list[tuple[str, str]]:
     return [(o.code, f"{o.name}（{o.code}）") for o in orgs]
+
+
+def union_picker_choices(orgs: Any) -> list[tuple[str, str]]:
+    """Unions to pick from by searching: the label carries the name, the code and the area (the
+    parent union's name), and the list starts with an empty choice, so nothing is preselected."""
+    orgs = list(orgs)
+    parents = {o.path[: -o.steplen] for o in orgs if len(o.path) > o.steplen}
+    names = dict(Org.objects.filter(path__in=parents).values_list("path", "name")) if parents else {}
+    rows = [("", str(_("— 请选择（可输入名称、代码或地区搜索）—")))]
+    for o in orgs:
+        area = names.get(o.path[: -o.steplen], "")
+        rows.append((o.code, f"{o.name}（{o.code}）" + (f" · {area}" if area else "")))
+    return rows
+
+
+PICKER = forms.Select(attrs={"data-searchable": "1"})
 
 
 class PersonFieldsForm(forms.Form):
@@ -78,6 +95,26 @@ class PersonFieldsForm(forms.Form):
             *((k, e.name) for k, e in self._employers.items()),
         ]
 
+    def clean_id_number(self) -> str:
+        """Check the number here too, so its error shows with every other error at once (the action
+        checks it again)."""
+        raw = self.cleaned_data.get("id_number") or ""
+        if raw.strip():
+            try:
+                identity.parse_id(raw)
+            except ApplicationError as e:
+                raise forms.ValidationError(e.message) from None
+        return raw
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone") or ""
+        if raw.strip():
+            try:
+                identity.parse_phone(raw)
+            except ApplicationError as e:
+                raise forms.ValidationError(e.message) from None
+        return raw
+
     def action_data(self) -> dict[str, Any]:
         """cleaned_data in the shape the actions take."""
         d = dict(self.cleaned_data)
@@ -98,7 +135,10 @@ class PaperApplicationForm(PersonFieldsForm):
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["org"]).choices = _org_choices(orgs)
+        orgs = list(orgs)
+        choices = _org_choices(orgs)
+        # one union: the obvious default; several: the clerk chooses (nothing silently preselected)
+        self.fields["org"].choices = choices if len(choices) == 1 else [("", "—"), *choices]  # type: ignore[attr-defined]
 
 
 class ApplicationEditForm(PersonFieldsForm):
@@ -184,14 +224,15 @@ class TransferOutForm(forms.Form):
     """The sending union starts a transfer."""
 
     to_org = forms.ChoiceField(
-        label=_("转入工会"), help_text=_("新单位未建会的，可转入所在地的联合工会或新就业形态工会")
-    )
+        label=_("转入工会"), widget=PICKER,
+        help_text=_("输入工会名称、组织代码或所在地区查找；新单位未建会的，可转入所在地的联合工会或新就业形态工会"),
+    )  # fmt: skip
     new_employer_name = forms.CharField(label=_("新工作单位"), max_length=120, required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["to_org"]).choices = _org_choices(orgs)
+        cast(forms.ChoiceField, self.fields["to_org"]).choices = union_picker_choices(orgs)
 
 
 class TransferInForm(forms.Form):
@@ -200,14 +241,14 @@ class TransferInForm(forms.Form):
     id_number = forms.CharField(
         label=_("会员公民身份号码"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    to_org = forms.ChoiceField(label=_("转入本辖区的工会"))
+    to_org = forms.ChoiceField(label=_("转入本辖区的工会"), widget=PICKER)
     new_employer = forms.ChoiceField(label=_("新工作单位"), required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
     application = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, orgs: Any, employers: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["to_org"]).choices = _org_choices(orgs)
+        cast(forms.ChoiceField, self.fields["to_org"]).choices = union_picker_choices(orgs)
         self._employers = {str(e.pk): e for e in employers}
         cast(forms.ChoiceField, self.fields["new_employer"]).choices = [
             ("", "—"),

@@ -106,16 +106,19 @@ def person_history(person: Person, scope_prefix: str) -> dict[str, Any]:
             return ""
         return org.name if org.path.startswith(scope_prefix) else mask_org_name(org.name)
 
+    def full(org: Org | None) -> str:  # the other union of a transfer: named to both sides (issue 18)
+        return org.name if org is not None else ""
+
     for m in memberships:
         m.org_shown = shown(m.org)  # type: ignore[attr-defined]
         m.in_scope = m.org_path.startswith(scope_prefix)  # type: ignore[attr-defined]
     for e in events:
         e.org_shown = shown(e.membership.org)  # type: ignore[attr-defined]
-        e.from_shown = shown(e.from_org)  # type: ignore[attr-defined]
-        e.to_shown = shown(e.to_org)  # type: ignore[attr-defined]
+        e.from_shown = full(e.from_org)  # type: ignore[attr-defined]
+        e.to_shown = full(e.to_org)  # type: ignore[attr-defined]
     for t in transfers:
-        t.from_shown = shown(t.from_org)  # type: ignore[attr-defined]
-        t.to_shown = shown(t.to_org)  # type: ignore[attr-defined]
+        t.from_shown = full(t.from_org)  # type: ignore[attr-defined]
+        t.to_shown = full(t.to_org)  # type: ignore[attr-defined]
         t.in_scope = t.from_path.startswith(scope_prefix) or t.to_path.startswith(scope_prefix)  # type: ignore[attr-defined]
     return {"memberships": memberships, "events": events, "transfers": [t for t in transfers if t.in_scope]}  # type: ignore[attr-defined]
 
@@ -232,9 +235,11 @@ def transfer_shown(t: Transfer, prefix: str) -> TransferShown:
         person_name=t.person.name if sees_person else "",
         person_id_masked=t.person.id_masked,
         from_org=t.from_org.code if sees_from else "",
-        from_org_name=t.from_org.name if sees_from else mask_org_name(t.from_org.name),
+        # union names are not personal data: each side sees the other union in full, except a
+        # receiving union that typed an ID number, until the sending union answers (no oracle)
+        from_org_name=t.from_org.name if sees_from or sees_person else mask_org_name(t.from_org.name),
         to_org=t.to_org.code if sees_to else "",
-        to_org_name=t.to_org.name if sees_to else mask_org_name(t.to_org.name),
+        to_org_name=t.to_org.name,
         from_membership_id=t.from_membership_id if sees_from else None,
         to_membership_id=t.to_membership_id if sees_to else None,
         member_link=t.from_membership_id if sees_from else (t.to_membership_id if sees_to else None),

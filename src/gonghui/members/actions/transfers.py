@@ -29,6 +29,8 @@ from gonghui.members.models import (
     OPEN_APPLICATION_STATUSES,
     Application,
     ApplicationStatus,
+    Card,
+    CardStatus,
     Channel,
     Membership,
     MembershipStatus,
@@ -101,6 +103,10 @@ def membership_transfer_out(
     membership.status = MembershipStatus.TRANSFERRED
     membership.ended_on = max(on, membership.joined_on)
     membership.save(update_fields=["status", "ended_on", "updated_at"])
+    # the card carries the old union and the old 会员编号: it ends here; the new union reissues one
+    Card.objects.filter(person_id=person.pk, status=CardStatus.VALID).update(
+        status=CardStatus.REVOKED, revoked_on=membership.ended_on
+    )
     event_create(membership=membership, type=EventType.TRANSFER_OUT, reason=reason, on=membership.ended_on, user=user,
            from_org=from_org, to_org=to_org, note=note)  # fmt: skip
 

@@ -70,9 +70,15 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 user=request.user, org=org, channel="paper", consent_version="paper-signature", **data
             )
         except ApplicationError as e:
-            add_form_error(form, e)
             if e.code == "already_member" and isinstance(e.details, dict) and e.details.get("transfer"):
-                conflict = {"org": org, "details": e.details}
+                # one message, with the offer to transfer (the number typed goes along; no internal id)
+                conflict = {
+                    "message": e.message,
+                    "id_number": form.cleaned_data["id_number"],
+                    "org_code": org.code,
+                }
+            else:
+                add_form_error(form, e)
         else:
             messages.success(
                 request,
@@ -101,7 +107,7 @@ def check_id(request: HttpRequest) -> HttpResponse:
             ctx["info"] = info
             existing = actions.current_membership(actions.id_index(info.number))
             if existing is not None:
-                ctx["conflict"] = actions.already_member_error(request.user, existing).message
+                ctx["id_conflict"] = actions.already_member_error(request.user, existing).message
     return render(request, "members/application_form.html#idcheck", ctx)
 
 

@@ -63,10 +63,15 @@ def transfer_in(request: HttpRequest) -> HttpResponse:
         "application": application.pk if application else None,
     }
     chosen = application.org if application else None
-    form = forms.TransferInForm(
-        request.POST or None, orgs=orgs, employers=_employers_of(chosen), initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    if request.method == "POST" and request.POST.get("prefill"):
+        # "改为发起接转" from the paper form: carry the ID number typed there (a POST, never the URL)
+        initial.update(
+            id_number=request.POST.get("id_number", "")[:30], to_org=request.POST.get("to_org", "")
+        )
+        data = None
+    form = forms.TransferInForm(data, orgs=orgs, employers=_employers_of(chosen), initial=initial)
+    if data is not None and form.is_valid():
         to_org = scope.get_base_org(request.user, form.cleaned_data["to_org"], Perm.MEMBER_WRITE)
         try:
             t = actions.transfer_start_by_id_number(
@@ -95,7 +100,11 @@ def _transfer_answer(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except ApplicationError as e:
         messages.error(request, e.message)
     else:
-        done = {"accept": _("接转已完成。"), "reject": _("已拒绝接转。"), "cancel": _("已撤回接转。")}
+        done = {
+            "accept": _("接转已完成。原会员证已随之作废，请转入工会在“会员证”中为其补发新证。"),
+            "reject": _("已拒绝接转。"),
+            "cancel": _("已撤回接转。"),
+        }
         messages.success(request, done[verb])
     return redirect("members:transfers")
 

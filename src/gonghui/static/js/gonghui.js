@@ -61,6 +61,37 @@
     }
   });
 
+  /* <select data-searchable>: a search box above a long list of unions; typing keeps the options
+   * whose label (name, code, area) holds every word typed. Nothing is chosen for the user. */
+  function searchable(sel) {
+    if (sel.getAttribute("data-searchable-ready")) { return; }
+    sel.setAttribute("data-searchable-ready", "1");
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-search";
+    box.placeholder = "输入名称、代码或地区查找";
+    box.setAttribute("aria-label", box.placeholder);
+    sel.parentNode.insertBefore(box, sel);
+    var count = document.createElement("small");
+    count.className = "help picker-count";
+    sel.parentNode.insertBefore(count, sel.nextSibling);
+    sel.size = Math.min(8, sel.options.length);
+    box.addEventListener("input", function () {
+      var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      Array.prototype.forEach.call(sel.options, function (o) {
+        var text = o.text.toLowerCase();
+        var ok = !o.value || words.every(function (w) { return text.indexOf(w) >= 0; });
+        o.hidden = !ok;
+        if (ok && o.value) { shown += 1; }
+      });
+      count.textContent = words.length ? "找到 " + shown + " 个" : "";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-searchable]").forEach(searchable);
+  });
+
   /* <button data-confirm="…">: ask before the form is sent; the message is text, never HTML. */
   document.addEventListener("click", function (e) {
     var el = e.target instanceof Element ? e.target.closest("[data-confirm]") : null;
