@@ -31,6 +31,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)
     # Set by a password reset: every page sends the account to the change page until it has its own.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # the account's own phone, set by the user (encrypted like every phone; shown masked)
+    phone_cipher = models.CharField(max_length=200, blank=True, editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=20, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("账号")

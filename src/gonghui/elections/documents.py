@@ -96,11 +96,24 @@ def next_number(key: str, year: int, *, start_after: int = 0) -> int:
     raise ConflictError(_("文号分配冲突，请重试。"), code="number_conflict")  # pragma: no cover
 
 
-def next_approval_no(year: int) -> str:
-    pattern = conf.rules().approval_pattern
+def approval_pattern(issuer: Org | None) -> tuple[str, str]:
+    """(pattern, sequence key) of the union issuing a 批复 (issue 18): the pattern it set in
+    系统设置 › 批复文号; else the county's setting for the root, and the union's own name for any
+    other (a township never borrows the county's 会总工发). Each issuer numbers on its own."""
+    from gonghui.sysconf.store import issuer_pattern
+
+    own = issuer_pattern(issuer) if issuer is not None else None
+    if issuer is None or issuer.is_root():
+        return own or conf.rules().approval_pattern, APPROVAL_KEY
+    name = issuer.name.replace("{", "{{").replace("}", "}}")
+    return own or f"{name}〔{{year}}〕{{n}}号", f"{APPROVAL_KEY}:{issuer.pk}"
+
+
+def next_approval_no(year: int, issuer: Org | None = None) -> str:
+    pattern, key = approval_pattern(issuer)
     format_number(pattern, year=year, n=1)  # a broken pattern fails before a number is taken
-    exists = Sequence.objects.filter(key=APPROVAL_KEY, year=year).exists()
-    n = next_number(APPROVAL_KEY, year, start_after=0 if exists else _numbers_in_use(pattern, year))
+    exists = Sequence.objects.filter(key=key, year=year).exists()
+    n = next_number(key, year, start_after=0 if exists else _numbers_in_use(pattern, year))
     return format_number(pattern, year=year, n=n)
 
 

@@ -138,7 +138,7 @@ def election_decide(*, user: Any, election: Election, approve: bool, reason: str
     leads = won.get(PostKind.CHAIR) or won.get(PostKind.ORGANISER) or []
     lead = leads[0] if leads else None
     today = timezone.localdate()
-    number = documents.next_approval_no(today.year)
+    number = documents.next_approval_no(today.year, issuer=notify.parent_of(e.org))
     start = e.meeting_date
     end = rules.term_end(start, e.term_years)
     parent = notify.parent_of(e.org)

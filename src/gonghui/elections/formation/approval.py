@@ -72,7 +72,7 @@ def formation_approve(
         raise ApplicationError(
             _("任期应为 3 年或 5 年（工会法第十六条）。"), code="term_years", details={"field": "term_years"}
         )
-    number = documents.next_approval_no(today.year)
+    number = documents.next_approval_no(today.year, issuer=f.parent)
     org = org_actions.org_create(
         user=user, parent=f.parent, kind=f.kind, name=f.name, region_code=f.region_code, short_name=f.short_name,
         joint_scope=f.joint_scope if f.kind in (OrgKind.JOINT_GRASSROOTS, OrgKind.NEW_EMPLOYMENT) else "",
