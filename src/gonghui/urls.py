@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from gonghui.api import api
+from gonghui.core.views import favicon
 
 urlpatterns = [
     path("", include("gonghui.accounts.urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("gonghui.portal.urls")),
     path("", include("gonghui.sysconf.urls")),
     path("api/v1/", api.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 handler403 = "gonghui.core.views.forbidden"

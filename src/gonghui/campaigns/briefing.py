@@ -217,7 +217,9 @@ def briefing_pdf(b: Board, *, notes: Sequence[Any] = ()) -> bytes:
         canvas.saveState()
         canvas.setFont(font, 7.5)
         canvas.setFillColor(GREY)
-        canvas.drawString(doc_.leftMargin, 9 * mm, f"{b.root.org.name} · gonghui 生成于 {generated}")
+        canvas.drawString(
+            doc_.leftMargin, 9 * mm, f"{b.root.org.name} · 工会组建与会员实名制管理 生成于 {generated}"
+        )
         canvas.drawRightString(A4[0] - doc_.rightMargin, 9 * mm, f"第 {canvas.getPageNumber()} 页")
         canvas.restoreState()
 

@@ -25,3 +25,16 @@ class RedactPII(logging.Filter):
         if clean != msg:
             record.msg, record.args = clean, None
         return True
+
+
+class OneLineForbidden(logging.Filter):
+    """A refused request (403) is routine — a viewer opening a write page, a link followed from an old
+    bookmark — so it is logged as one line: Django attaches the PermissionDenied traceback, which
+    says nothing an operator needs and buries real errors (issue 18)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.request" and getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
+        return True

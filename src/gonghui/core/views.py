@@ -23,6 +23,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit.html", {"page": page, "action": action, "who": who})
 
 
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico: browsers ask for it on every page whatever the <link> says (issue 18)."""
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("favicon.ico")
+    path = found if isinstance(found, str) else None
+    if path is None:
+        return HttpResponse(status=204)
+    with open(path, "rb") as f:
+        resp = HttpResponse(f.read(), content_type="image/x-icon")
+    return resp
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,
