@@ -29,6 +29,23 @@ class OrgPathField(models.CharField):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
 
 
+@OrgPathField.register_lookup
+class PathPrefix(models.lookups.StartsWith):
+    """`org_path__startswith=p` as the range `p <= org_path < p'` (p' = p with its last character
+    incremented): the same rows, but SQLite can use the column's index for it — its LIKE is
+    case-insensitive and never does, so every subtree filter scanned the whole table (issue 19).
+    PostgreSQL walks the same B-tree either way. Paths are ASCII, compared bytewise on both."""
+
+    lookup_name = "startswith"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.rhs_is_direct_value() or not isinstance(self.rhs, str) or not self.rhs:
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        upper = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
+        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, *lhs_params, upper]
+
+
 def org_path_columns() -> list[tuple[type[models.Model], str]]:
     """(model, field name) of every OrgPathField of every installed, concrete, managed model."""
     out = []
