@@ -57,3 +57,26 @@ def test_favicon_and_title(client, login):
     title = page.split("<title>")[1].split("</title>")[0]
     assert "gonghui" not in title and "工会组建与会员实名制管理" in title
     assert 'rel="icon"' in page and "gonghui ·" not in page
+
+
+def test_audit_log_reads_in_chinese(login, tree):
+    """D12: Chinese action labels and readable details, never a Python repr; a Chinese word filters."""
+    from gonghui.core.audit import audit_record
+
+    audit_record(user=tree["users"]["county_admin"], action="care.model.register", org_path=tree["orgs"]["T0001"].path,
+                 object_repr="某某", changes={"level": "county", "causes": ["illness", "schooling"],
+                                              "filters": {"status": "open"}, "status": ["active", "retained"]})  # fmt: skip
+    audit_record(user=tree["users"]["county_admin"], action="org.move", org_path=tree["orgs"]["T0001"].path)
+    page = login("county_admin").get(reverse("audit")).content.decode()
+    body = page.split("<tbody>")[1]
+    assert "劳模 · 登记" in body and "工会组织 · 移动" in body
+    assert (
+        "致困原因：患病、子女上学" in body
+        and "筛选条件：状态：未结" in body
+        and "状态：有效 → 保留会籍" in body
+    )
+    assert "{'" not in body and "['" not in body and "&#x27;" not in body
+    found = (
+        login("county_admin").get(reverse("audit"), {"action": "移动"}).content.decode().split("<tbody>")[1]
+    )
+    assert "工会组织 · 移动" in found and "劳模" not in found
