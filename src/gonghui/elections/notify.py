@@ -36,8 +36,18 @@ def parent_of(org: Org) -> Org | None:
     return Org.objects.filter(path=org.path[: -Org.steplen]).first()
 
 
-def send(users: Iterable[Any], *, org: Org, kind: str, key: str, message: str, url: str = "") -> int:
-    """One note per account and key: sending the same reminder twice is a no-op."""
+def send(
+    users: Iterable[Any],
+    *,
+    org: Org,
+    kind: str,
+    key: str,
+    message: str,
+    url: str = "",
+    due_on: dt.date | None = None,
+) -> int:
+    """One note per account and key: sending the same reminder twice is a no-op. `due_on`: the
+    deadline the note is about."""
     rows = [
         Notification(
             recipient=u,
@@ -47,6 +57,7 @@ def send(users: Iterable[Any], *, org: Org, kind: str, key: str, message: str, u
             key=key[:120],
             message=message[:300],
             url=url[:200],
+            due_on=due_on,
         )
         for u in {u.pk: u for u in users if u is not None}.values()
     ]
@@ -91,7 +102,7 @@ def terms_notify(*, under: Org | None = None, today: dt.date | None = None) -> i
                 "d": org.term_end,
             }
         sent += send([*own, *upper], org=org, kind=f"term_{status}", key=f"term:{org.pk}:{org.term_end}:{status}", message=msg,
-                     url=reverse("elections:term", args=[org.code]))  # fmt: skip
+                     url=reverse("elections:term", args=[org.code]), due_on=org.term_end)  # fmt: skip
     return sent
 
 
