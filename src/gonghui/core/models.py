@@ -31,3 +31,28 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+
+class Identity(models.Model):
+    """One row per person on the register, keyed by the ID number's blind index: who a number
+    belongs to (`members.Person`). On one database it repeats `Person.id_index`'s unique index; on a
+    Citus cluster it is the national guarantee of one person per ID number, because the person table
+    is distributed by person and a unique index there cannot span shards (core/citus.py). Written
+    with the person, in the same transaction; lookups by ID number start here (one shard)."""
+
+    id_index = models.CharField(max_length=32, primary_key=True)
+    person_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.id_index[:8]}… → {self.person_id}"
+
+    @classmethod
+    def backfill(cls) -> None:
+        """Identity rows for persons written by bulk paths (the demo loaders): one INSERT … SELECT."""
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO core_identity (id_index, person_id) SELECT id_index, id FROM members_person "
+                "ON CONFLICT (id_index) DO NOTHING"
+            )

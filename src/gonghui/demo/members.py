@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from gonghui.core import ids, pii
 from gonghui.core.audit import audit_record
+from gonghui.core.models import Identity
 from gonghui.demo.county import TODAY
 from gonghui.demo.people import (
     PERSON_COLUMNS,
@@ -234,6 +235,7 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     now = timezone.now()
     person_id0, membership_id0 = bulk.next_id(Person), bulk.next_id(Membership)
     bulk.insert(Person, PERSON_COLUMNS, _person_rows(persons, province, person_id0))
+    Identity.backfill()
     pid = [person_id0 + m["p"] for m in ms]  # person id of each membership
     mid = [membership_id0 + i for i in range(len(ms))]
     bulk.insert(

@@ -306,6 +306,9 @@ def load_province(
         _create_indexes(dropped)
         log(f"{len(dropped)} indexes rebuilt in {time.perf_counter() - t:.1f}s")
     _reset_sequences([Org, Employer, Person, Membership])
+    from gonghui.core.models import Identity
+
+    Identity.backfill()
     from gonghui.core.db import analyze
 
     analyze()

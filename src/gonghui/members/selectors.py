@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gonghui.core import ids
+from gonghui.core.models import Identity
 from gonghui.members.identity import id_index, mask_org_name, phone_index
+from gonghui.members.paging import paged
 from gonghui.members.models import (
     CURRENT_STATUSES,
     Card,
@@ -24,9 +26,13 @@ from gonghui.orgs.models import BASE_KINDS, JOINT_KINDS, Employer, Org, OrgKind,
 
 def current_membership(index: str) -> Membership | None:
     """The current (active or retained) membership of the person with this ID blind index."""
+    # the identity table first (core.Identity): on Citus one shard, then the person's shard
+    pid = Identity.objects.filter(id_index=index).values_list("person_id", flat=True).first()
+    if pid is None:
+        return None
     return (
         Membership.objects.select_related("org", "person")
-        .filter(person__id_index=index, status__in=CURRENT_STATUSES)
+        .filter(person_id=pid, status__in=CURRENT_STATUSES)
         .first()
     )
 
@@ -73,7 +79,7 @@ def member_search(
         qs = qs.exclude(person__new_employment_group="")
     elif f.group:
         qs = qs.filter(person__new_employment_group=f.group)
-    return qs.select_related("person", "org").order_by("-joined_on", "-id")
+    return paged(qs.select_related("person", "org").order_by("-joined_on", "-id"))  # a page in two steps
 
 
 def _idp_filter(raw: str) -> Q:

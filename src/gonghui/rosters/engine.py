@@ -30,6 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from gonghui.core.models import Identity
 from gonghui.members import actions as member_actions
 from gonghui.members.codes import HUKOU_AGRICULTURAL, EventType, Reason
 from gonghui.members.models import (
@@ -337,6 +338,11 @@ def _write(
         add_person((pid, keys[0], keys[1].get(ename) if ename else None, now, now) + p.person)
         add_joiner((pid, p, org, p.person[14], p.new_employment_group or ""))
     _insert(Person, PERSON_COLUMNS, person_rows)
+    _insert(
+        Identity,
+        ("id_index", "person_id"),
+        [(p.id_index, pid) for pid, (p, _o) in zip(pids, new_people, strict=True)],
+    )
     updates = [(*(f[c] for c in UPDATABLE), now, f["id"]) for _p, _o, f in rejoin]
     updates += [(*(after[c] for c in UPDATABLE), now, before["id"]) for before, after, _o, _s in changed]
     _update_persons(updates)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import access
 from gonghui.core.errors import ConflictError
+from gonghui.core.models import Identity
 from gonghui.members.identity import mask_org_name
 from gonghui.members.models import (
     Counter,
@@ -108,14 +109,18 @@ def count_out(m: Membership, person: Person, *, has_card: bool) -> None:
 def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, bool]:
     """The person with `data["id_index"]`, locked, or a new one from `data` (race-safe: the unique
     blind index decides who was first)."""
-    person = Person.objects.select_for_update().filter(id_index=data["id_index"]).first()
-    if person is not None:
-        return person, False
+    # through the identity table (core.Identity): on Citus one shard, then the person's own shard
+    pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).first()
+    if pid is not None:
+        return Person.objects.select_for_update().get(pk=pid), False
     try:
         with transaction.atomic():
-            return Person.objects.create(province_code=org.province_code, **data), True
+            person = Person.objects.create(province_code=org.province_code, **data)
+            Identity.objects.create(id_index=person.id_index, person_id=person.pk)
+            return person, True
     except IntegrityError:
-        return Person.objects.select_for_update().get(id_index=data["id_index"]), False
+        pid = Identity.objects.get(id_index=data["id_index"]).person_id
+        return Person.objects.select_for_update().get(pk=pid), False
 
 
 def membership_open(
