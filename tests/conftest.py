@@ -176,7 +176,7 @@ def screenshot(page: Any) -> Any:
 def _register_gatekeeper_values() -> None:
     import importlib
 
-    for app in ("members", "campaigns", "care", "elections", "rosters"):
+    for app in ("members", "campaigns", "care", "elections", "rosters", "portal", "worklife"):
         try:
             importlib.import_module(f"tests.{app}.gatekeeper")
         except ModuleNotFoundError as e:
