@@ -18,7 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # Routes anyone may open (login, the worker's own join and card-check pages).
 PUBLIC = {"login", "logout", "api:openapi-json", "api:openapi-view", "api:api-root"}
 # Every logged-in account changes its own password, viewers included (tests/accounts/test_security.py).
-PUBLIC |= {"password_change"}
+PUBLIC |= {"password_change", "account_phone"}
+# Help pages: every logged-in account reads every area's help (nothing in them is scoped).
+PUBLIC |= {"sysconf:help"}
 PUBLIC_PREFIXES = ("static/", "media/")
 # URL names whose pages are public by design, matched by prefix (filled by later apps).
 PUBLIC_NAME_PREFIXES: tuple[str, ...] = ("members:public_", "members:join", "members:card_check")
@@ -75,9 +77,15 @@ def object_values(tree: dict[str, Any], *, inside: bool) -> dict[str, dict[str, 
     employer = emps["甲公司"] if inside else emps["戊公司"]
     values = {
         "orgs": {"code": org.code, "pk": employer.pk},
-        "api": {"code": org.code, "employer_id": employer.pk},
-        "": {"code": org.code, "pk": employer.pk},
+        "api": {
+            "code": org.code,
+            "employer_id": employer.pk,
+            "username": "a_clerk" if inside else "west_admin",
+        },
         "reports": {"code": org.code, "fmt": "xlsx"},
+        # accounts: a clerk of the township (inside) or of 西镇 (outside); sysconf: the root admin's pages
+        "": {"code": org.code, "pk": employer.pk, "username": "a_clerk" if inside else "west_admin"},
+        "sysconf": {"key": "term-due-days", "table": "education"},
         # one object of each kind named in bodies and query strings (tests/accounts/gatekeeper.py)
         "ids": {"org_code": org.code, "employer": employer.pk},
     }
@@ -94,6 +102,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "orgs": {"parent": "{code}", "kind": "grassroots", "name": "新工会", "region_code": "530326"},
     "orgs/{code}": {"name": "改名"},
     "orgs/{code}/move": {"parent": "{code}"},
+    "accounts": {"username": "gk_new", "name": "新账号", "org": "{code}", "role": "clerk"},
+    "accounts/{username}": {"name": "改名"},
 }
 
 

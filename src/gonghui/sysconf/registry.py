@@ -99,6 +99,11 @@ class Spec:
     kind: str = "text"  # text, bool, file
     recount: bool = False  # statistics depend on it: counters are rebuilt after a change
 
+    @property
+    def slug(self) -> str:
+        """The setting in URLs and pages (the variable's name is for deployers, not on screen)."""
+        return self.key.removeprefix("GONGHUI_").lower().replace("_", "-")
+
     def builtin(self) -> Any:
         if self.default is not None:
             return self.default
@@ -154,3 +159,4 @@ SPECS: tuple[Spec, ...] = (
 )  # fmt: skip
 
 BY_KEY = {s.key: s for s in SPECS}
+BY_SLUG = {s.slug: s for s in SPECS}

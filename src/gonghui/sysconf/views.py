@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET
 
 from gonghui.core import access
 from gonghui.core.access import Perm, acting_user
@@ -19,7 +20,7 @@ from gonghui.members.codes import DEFAULTS, PROTECTED, TABLE_LABELS, Table
 from gonghui.orgs.models import OrgKind
 from gonghui.sysconf import actions, codetables, help, store
 from gonghui.sysconf.models import IssuerPattern
-from gonghui.sysconf.registry import BY_KEY
+from gonghui.sysconf.registry import BY_SLUG
 
 
 @access.page(Perm.USER_MANAGE)
@@ -70,9 +71,10 @@ class SealForm(forms.Form):
 @access.page(Perm.USER_MANAGE)
 def setting_edit(request: HttpRequest, key: str) -> HttpResponse:
     _configure_gate(request)
-    spec = BY_KEY.get(key)
+    spec = BY_SLUG.get(key)
     if spec is None:
         raise Http404
+    key = spec.key
     shown = next(s for s in store.listing() if s.spec.key == key)
     if spec.kind == "file":
         form: forms.Form = SealForm(request.POST or None, request.FILES or None)
@@ -198,11 +200,13 @@ def code_table(request: HttpRequest, table: str) -> HttpResponse:
         "reasons": table == Table.CHANGE_REASON})  # fmt: skip
 
 
+@require_GET
 @access.page(Perm.VIEW)
 def help_index(request: HttpRequest) -> HttpResponse:
     return render(request, "sysconf/help_index.html", {"topics": help.topics().values()})
 
 
+@require_GET
 @access.page(Perm.VIEW)
 def help_page(request: HttpRequest, slug: str) -> HttpResponse:
     topics = help.topics()
