@@ -25,7 +25,16 @@ from gonghui.worklife.models import (
 )
 from gonghui.worklife.rules import active_org, choice, count, day, long_text, scope_of, text, user_or_none
 
-ACTIVITY_FIELDS = ("kind", "held_on", "title", "place", "participants", "result", "home_status", "description")
+ACTIVITY_FIELDS = (
+    "kind",
+    "held_on",
+    "title",
+    "place",
+    "participants",
+    "result",
+    "home_status",
+    "description",
+)
 
 
 def kind_code(value: str, field: str = "kind") -> str:
@@ -44,7 +53,9 @@ def activity_data(
     home_status = choice(home_status or "", HomeStatus, "home_status", _("职工之家状态"))
     if home_status and kind != codes.HOME:
         raise ApplicationError(
-            _("只有“职工之家建设”类活动记录职工之家状态。"), code="home_status", details={"field": "home_status"}
+            _("只有“职工之家建设”类活动记录职工之家状态。"),
+            code="home_status",
+            details={"field": "home_status"},
         )
     return {
         "kind": kind,
@@ -87,7 +98,9 @@ def _named(org: Org, persons: Sequence[Person]) -> list[Person]:
         .values_list("person_id", flat=True)
     )  # fmt: skip
     if ids - ok:
-        raise ApplicationError(_("参加人须是本工会的在册会员。"), code="not_member", details={"field": "persons"})
+        raise ApplicationError(
+            _("参加人须是本工会的在册会员。"), code="not_member", details={"field": "persons"}
+        )
     return list(Person.objects.filter(pk__in=ids))
 
 

@@ -51,7 +51,7 @@ SESSION_FIELDS = ("kind", "term_no", "session_no", "held_on", "employees", "dele
 
 
 def _session_data(
-    *, kind: str, term_no: Any, session_no: Any, held_on: dt.date | None, delegates: Any, frontline_delegates: Any = 0,
+    *, kind: str = CongressKind.EMPLOYER, term_no: Any, session_no: Any, held_on: dt.date | None, delegates: Any, frontline_delegates: Any = 0,
     women_delegates: Any = 0, attended: Any = 0, employees: Any = 0, note: str = "",
 ) -> dict[str, Any]:  # fmt: skip
     data = {
@@ -73,7 +73,9 @@ def _session_data(
                 _("%(f)s不能多于代表人数。") % {"f": label}, code="delegates", details={"field": f}
             )
     if data["employees"] and data["delegates"] > data["employees"]:
-        raise ApplicationError(_("代表人数不能多于职工总数。"), code="delegates", details={"field": "delegates"})
+        raise ApplicationError(
+            _("代表人数不能多于职工总数。"), code="delegates", details={"field": "delegates"}
+        )
     return data
 
 
@@ -87,9 +89,13 @@ def session_record(
     covered = employers_under(org, employers)
     if data["kind"] == CongressKind.EMPLOYER and len(covered) > 1:
         raise ApplicationError(
-            _("单位职代会只覆盖一个单位；多个单位请选择区域或行业职代会。"), code="kind", details={"field": "kind"}
+            _("单位职代会只覆盖一个单位；多个单位请选择区域或行业职代会。"),
+            code="kind",
+            details={"field": "kind"},
         )
-    if CongressSession.objects.filter(org=org, term_no=data["term_no"], session_no=data["session_no"]).exists():
+    if CongressSession.objects.filter(
+        org=org, term_no=data["term_no"], session_no=data["session_no"]
+    ).exists():
         raise ConflictError(
             _("第%(t)d届第%(s)d次职代会已登记。") % {"t": data["term_no"], "s": data["session_no"]},
             code="session_exists",
@@ -111,7 +117,9 @@ def session_record(
 def session_update(*, user: Any, session: CongressSession, **fields: Any) -> CongressSession:
     s = CongressSession.objects.select_for_update().get(pk=session.pk)
     data = _session_data(**fields)
-    dup = CongressSession.objects.filter(org_id=s.org_id, term_no=data["term_no"], session_no=data["session_no"])
+    dup = CongressSession.objects.filter(
+        org_id=s.org_id, term_no=data["term_no"], session_no=data["session_no"]
+    )
     if dup.exclude(pk=s.pk).exists():
         raise ConflictError(_("该届次职代会已登记。"), code="session_exists", details={"field": "session_no"})
     before = {f: getattr(s, f) for f in SESSION_FIELDS}
@@ -171,13 +179,17 @@ def proposal_handle(
         p.answer = answer
         p.answered_on = day(answered_on or timezone.localdate(), "answered_on", _("答复日期"))
         if p.answered_on and p.answered_on < p.session.held_on:
-            raise ApplicationError(_("答复日期不能早于会议日期。"), code="date", details={"field": "answered_on"})
+            raise ApplicationError(
+                _("答复日期不能早于会议日期。"), code="date", details={"field": "answered_on"}
+            )
         p.status = ProposalStatus.ANSWERED
     elif p.handling and p.status == ProposalStatus.REGISTERED:
         p.status = ProposalStatus.HANDLING
     if close:
         if not p.answer:
-            raise ApplicationError(_("请先填写答复，再办结。"), code="answer_required", details={"field": "answer"})
+            raise ApplicationError(
+                _("请先填写答复，再办结。"), code="answer_required", details={"field": "answer"}
+            )
         p.closed_on = day(closed_on or timezone.localdate(), "closed_on", _("办结日期"))
         p.status = ProposalStatus.CLOSED
     p.save()

@@ -78,7 +78,8 @@ def _locked(contract: CollectiveContract, *allowed: str) -> CollectiveContract:
     c = CollectiveContract.objects.select_for_update().select_related("org").get(pk=contract.pk)
     if c.status not in allowed:
         raise ApplicationError(
-            _("合同当前状态为“%(s)s”，不能进行此操作。") % {"s": c.get_status_display()}, code="contract_state"
+            _("合同当前状态为“%(s)s”，不能进行此操作。") % {"s": c.get_status_display()},
+            code="contract_state",
         )
     return c
 
@@ -99,7 +100,9 @@ def contract_create(
         raise ApplicationError(_("请选择合同覆盖的单位。"), code="required", details={"field": "employers"})
     if scope == ContractScope.SINGLE and len(covered) > 1:
         raise ApplicationError(
-            _("单独签订的合同只覆盖一个单位；多个单位请选择区域性或行业性。"), code="scope", details={"field": "scope"}
+            _("单独签订的合同只覆盖一个单位；多个单位请选择区域性或行业性。"),
+            code="scope",
+            details={"field": "scope"},
         )
     employees = (
         sum(e.employees for e in covered)
@@ -148,7 +151,12 @@ def contract_sign(
     if c.rounds.filter(held_on__gt=c.signed_on).exists():
         raise ApplicationError(_("签订日期不能早于协商日期。"), code="date", details={"field": "signed_on"})
     c.start_on, c.end_on = _term(c.signed_on, start_on, end_on)
-    c.status, c.submitted_on, c.review_answer, c.answered_on = ContractStatus.SIGNED, None, ReviewAnswer.NONE, None
+    c.status, c.submitted_on, c.review_answer, c.answered_on = (
+        ContractStatus.SIGNED,
+        None,
+        ReviewAnswer.NONE,
+        None,
+    )
     c.save()
     _audit(user, "sign", c, signed_on=c.signed_on, start_on=c.start_on, end_on=c.end_on)
     return c
@@ -164,7 +172,9 @@ def contract_submit(
     c.submitted_on = day(submitted_on, "submitted_on", _("报送日期"))
     assert c.signed_on is not None and c.submitted_on is not None
     if c.submitted_on < c.signed_on:
-        raise ApplicationError(_("报送日期不能早于签订日期。"), code="date", details={"field": "submitted_on"})
+        raise ApplicationError(
+            _("报送日期不能早于签订日期。"), code="date", details={"field": "submitted_on"}
+        )
     c.labour_bureau = text(labour_bureau, 120)
     c.status = ContractStatus.SUBMITTED
     c.save()
@@ -212,8 +222,10 @@ def settle_reviews(today: dt.date | None = None, *, user: Any = None) -> int:
     r = rules()
     last = today - dt.timedelta(days=r.review_days + 1)
     n = 0
-    for c in CollectiveContract.objects.select_for_update().select_related("org").filter(
-        status=ContractStatus.SUBMITTED, submitted_on__lte=last
+    for c in (
+        CollectiveContract.objects.select_for_update()
+        .select_related("org")
+        .filter(status=ContractStatus.SUBMITTED, submitted_on__lte=last)
     ):
         c.status, c.review_answer = ContractStatus.EFFECTIVE, ReviewAnswer.DEEMED
         c.effective_on = deadlines.deemed_effective_on(c, r)
@@ -259,7 +271,9 @@ def contract_renew(
 
 
 @transaction.atomic
-def attachment_add(*, user: Any, contract: CollectiveContract, upload: Any, note: str = "") -> ContractAttachment:
+def attachment_add(
+    *, user: Any, contract: CollectiveContract, upload: Any, note: str = ""
+) -> ContractAttachment:
     c = CollectiveContract.objects.select_related("org").get(pk=contract.pk)
     a = ContractAttachment(contract=c, note=text(note, 200), uploaded_by=user_or_none(user))
     files.store(a, upload, folder="worklife/contracts")

@@ -23,7 +23,9 @@ def group_create(*, user: Any, org: Org, name: str) -> UnionGroup:
     org = active_org(org)
     if org.kind not in BASE_KINDS:
         raise ApplicationError(
-            _("工会小组设在基层工会内；“%(o)s”不是基层工会。") % {"o": org.name}, code="org_kind", details={"field": "org"}
+            _("工会小组设在基层工会内；“%(o)s”不是基层工会。") % {"o": org.name},
+            code="org_kind",
+            details={"field": "org"},
         )
     name = text(name, 60, "name", required=_("小组名称"))
     if UnionGroup.objects.filter(org=org, name=name).exists():
@@ -39,7 +41,9 @@ def _memberships(group: UnionGroup, memberships: Sequence[Membership]) -> list[M
     for m in Membership.objects.select_related("person").filter(pk__in=[m.pk for m in memberships]):
         if m.org_id != group.org_id or not m.is_current:
             raise ApplicationError(
-                _("“%(n)s”不是本工会的在册会员。") % {"n": m.person.name}, code="not_member", details={"field": "members"}
+                _("“%(n)s”不是本工会的在册会员。") % {"n": m.person.name},
+                code="not_member",
+                details={"field": "members"},
             )
         out.append(m)
     return out
@@ -50,7 +54,9 @@ def group_assign(*, user: Any, group: UnionGroup, memberships: Sequence[Membersh
     """Put members into the group; a member already in another group of the union moves here."""
     g = UnionGroup.objects.select_for_update().get(pk=group.pk)
     ms = _memberships(g, memberships)
-    moved = list(GroupMember.objects.filter(membership__in=ms).exclude(group=g).values_list("membership_id", flat=True))
+    moved = list(
+        GroupMember.objects.filter(membership__in=ms).exclude(group=g).values_list("membership_id", flat=True)
+    )
     GroupMember.objects.filter(membership_id__in=moved).delete()
     UnionGroup.objects.filter(leader_id__in=moved).update(leader=None)
     have = set(GroupMember.objects.filter(group=g).values_list("membership_id", flat=True))
@@ -79,8 +85,13 @@ def group_remove(*, user: Any, group: UnionGroup, membership: Membership) -> Non
 def group_set_leader(*, user: Any, group: UnionGroup, membership: Membership | None) -> UnionGroup:
     """The leader (组长) is one of the group's members; None clears it."""
     g = UnionGroup.objects.select_for_update().get(pk=group.pk)
-    if membership is not None and not GroupMember.objects.filter(group=g, membership_id=membership.pk).exists():
-        raise ApplicationError(_("组长须是本小组的成员。"), code="leader_not_member", details={"field": "leader"})
+    if (
+        membership is not None
+        and not GroupMember.objects.filter(group=g, membership_id=membership.pk).exists()
+    ):
+        raise ApplicationError(
+            _("组长须是本小组的成员。"), code="leader_not_member", details={"field": "leader"}
+        )
     before = g.leader_id
     g.leader_id = membership.pk if membership is not None else None
     g.save(update_fields=["leader", "updated_at"])

@@ -142,7 +142,12 @@ def _check_row(
     if _clean(cell("held_on")):
         held_on = parse_date(cell("held_on"))
         if held_on is None:
-            errs.append((title("held_on"), _("日期“%(v)s”无法识别，请写成 2026-03-08") % {"v": _clean(cell("held_on"))[:20]}))
+            errs.append(
+                (
+                    title("held_on"),
+                    _("日期“%(v)s”无法识别，请写成 2026-03-08") % {"v": _clean(cell("held_on"))[:20]},
+                )
+            )
         elif held_on > today:
             errs.append((title("held_on"), _("日期不能晚于今天")))
         elif held_on.year < 1950:
@@ -164,7 +169,9 @@ def _check_row(
     if _clean(cell("home_status")):
         home = homes.get(_clean(cell("home_status")), "")
         if not home:
-            errs.append((title("home_status"), _("职工之家状态“%(v)s”无效") % {"v": _clean(cell("home_status"))[:20]}))
+            errs.append(
+                (title("home_status"), _("职工之家状态“%(v)s”无效") % {"v": _clean(cell("home_status"))[:20]})
+            )
         elif kind and kind != codes.HOME:
             errs.append((title("home_status"), _("只有“职工之家建设”类活动填写职工之家状态")))
     t = _clean(cell("title"))
@@ -197,12 +204,15 @@ def import_activities(*, user: Any, org: Org, path: str) -> ImportResult:
         raise ApplicationError(exc.message, code=exc.code) from None
     if len(rows) > MAX_ROWS:
         raise ApplicationError(
-            _("表格有 %(n)d 行，超过每次 %(m)d 行的上限；请分成几个文件导入。") % {"n": len(rows), "m": MAX_ROWS},
+            _("表格有 %(n)d 行，超过每次 %(m)d 行的上限；请分成几个文件导入。")
+            % {"n": len(rows), "m": MAX_ROWS},
             code="too_many_rows",
         )
     orgs = _subtree_orgs(org)
     kinds = codes.by_label()
-    homes = {str(label): value for value, label in HomeStatus.choices if value} | {v: v for v in HomeStatus.values if v}
+    homes = {str(label): value for value, label in HomeStatus.choices if value} | {
+        v: v for v in HomeStatus.values if v
+    }
     today = timezone.localdate()
     result = ImportResult(rows=len(rows))
     good: list[dict[str, Any]] = []

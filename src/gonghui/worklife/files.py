@@ -46,7 +46,9 @@ def store(row: StoredFile, upload: Any, *, folder: str) -> StoredFile:
     upload.seek(0)
     kind_of = next((v for magic, v in UPLOAD_TYPES.items() if head.startswith(magic)), None)
     if kind_of is None:
-        raise ApplicationError(_("只能上传 PDF、JPG 或 PNG 文件。"), code="file_type", details={"field": "upload"})
+        raise ApplicationError(
+            _("只能上传 PDF、JPG 或 PNG 文件。"), code="file_type", details={"field": "upload"}
+        )
     content_type, ext = kind_of
     row.original_name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:120] or f"file{ext}"
     row.content_type, row.size = content_type, size

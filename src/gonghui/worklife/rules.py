@@ -28,7 +28,9 @@ def scope_of(org: Org) -> dict[str, Any]:
 def text(value: str | None, limit: int, field: str = "", *, required: str = "") -> str:
     out = " ".join((value or "").split())[:limit]
     if required and not out:
-        raise ApplicationError(_("请填写%(f)s。") % {"f": required}, code="required", details={"field": field})
+        raise ApplicationError(
+            _("请填写%(f)s。") % {"f": required}, code="required", details={"field": field}
+        )
     return out
 
 
@@ -36,10 +38,14 @@ def long_text(value: str | None, limit: int = 4000) -> str:
     return (value or "").strip()[:limit]
 
 
-def day(on: dt.date | None, field: str, label: str, *, past: bool = True, required: bool = True) -> dt.date | None:
+def day(
+    on: dt.date | None, field: str, label: str, *, past: bool = True, required: bool = True
+) -> dt.date | None:
     if on is None:
         if required:
-            raise ApplicationError(_("请填写%(f)s。") % {"f": label}, code="required", details={"field": field})
+            raise ApplicationError(
+                _("请填写%(f)s。") % {"f": label}, code="required", details={"field": field}
+            )
         return None
     if past and on > timezone.localdate():
         raise ApplicationError(
@@ -54,10 +60,14 @@ def count(value: Any, field: str, label: str, *, minimum: int = 0) -> int:
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise ApplicationError(_("%(f)s应为整数。") % {"f": label}, code="number", details={"field": field}) from None
+        raise ApplicationError(
+            _("%(f)s应为整数。") % {"f": label}, code="number", details={"field": field}
+        ) from None
     if n < minimum or n > MAX_COUNT:
         raise ApplicationError(
-            _("%(f)s应不少于 %(m)d。") % {"f": label, "m": minimum} if n < minimum else _("%(f)s过大。") % {"f": label},
+            _("%(f)s应不少于 %(m)d。") % {"f": label, "m": minimum}
+            if n < minimum
+            else _("%(f)s过大。") % {"f": label},
             code="number",
             details={"field": field},
         )
@@ -77,7 +87,9 @@ def choice(value: str, choices: type[TextChoices], field: str, label: str) -> st
 def active_org(org: Org) -> Org:
     if org.status != OrgStatus.ACTIVE:
         raise ApplicationError(
-            _("“%(n)s”已撤销或合并，不能再登记。") % {"n": org.name}, code="org_inactive", details={"field": "org"}
+            _("“%(n)s”已撤销或合并，不能再登记。") % {"n": org.name},
+            code="org_inactive",
+            details={"field": "org"},
         )
     return org
 
