@@ -252,17 +252,17 @@ class StatementOut(Schema):
 # --------------------------------------------------------------------------- routes
 
 
-@router.get("/heads", response=list[HeadOut])
+@router.get("/finance/heads", response=list[HeadOut])
 def heads(request: HttpRequest) -> list[dict[str, str]]:
     return [{"code": c, "name": n, "direction": d} for c, (n, d) in ledger.HEADS.items()]
 
 
-@router.get("/{code}/stats", response=StatsOut)
+@router.get("/finance/{code}/stats", response=StatsOut)
 def stats(request: HttpRequest, code: Code, year: Year | None = None) -> dict[str, Any]:
     return selectors.stats(_org(request, code), _year(year))
 
 
-@router.get("/{code}/dues", response=list[MemberDuesOut])
+@router.get("/finance/{code}/dues", response=list[MemberDuesOut])
 @paginate(Pagination)
 def dues_list(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
     org = _org(request, code)
@@ -274,7 +274,7 @@ def dues_list(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.put("/dues/wage", response=MemberDuesOut)
+@router.put("/finance/dues/wage", response=MemberDuesOut)
 def wage_set(request: HttpRequest, payload: WageIn) -> dict[str, Any]:
     m = _member(request, payload.member_id)
     acc = actions_dues.dues_wage_set(
@@ -285,7 +285,7 @@ def wage_set(request: HttpRequest, payload: WageIn) -> dict[str, Any]:
             "amount_fen": row.amount_fen, "exemption": row.exemption, "last_paid": acc.last_paid, "in_arrears": acc.in_arrears}  # fmt: skip
 
 
-@router.post("/dues/payments", response={201: PaymentOut})
+@router.post("/finance/dues/payments", response={201: PaymentOut})
 def dues_pay(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
     m = _member(request, payload.member_id)
     p = actions_dues.dues_pay(user=request.user, membership=m, month=payload.month, paid_on=payload.paid_on,
@@ -299,7 +299,7 @@ def dues_pay(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str, A
     }
 
 
-@router.post("/{code}/dues/bulk", response={201: BulkOut})
+@router.post("/finance/{code}/dues/bulk", response={201: BulkOut})
 def dues_bulk(request: HttpRequest, code: Code, payload: BulkIn) -> tuple[int, Any]:
     b = actions_dues.dues_pay_bulk(
         user=request.user, org=_org(request, code), month=payload.month, paid_on=payload.paid_on
@@ -307,12 +307,12 @@ def dues_bulk(request: HttpRequest, code: Code, payload: BulkIn) -> tuple[int, A
     return 201, b
 
 
-@router.post("/{code}/dues/arrears-check", response=CheckOut)
+@router.post("/finance/{code}/dues/arrears-check", response=CheckOut)
 def arrears_check(request: HttpRequest, code: Code, payload: AsOfIn) -> dict[str, int]:
     return actions_dues.dues_arrears_refresh(user=request.user, as_of=payload.as_of, org=_org(request, code))
 
 
-@router.get("/{code}/arrears", response=list[ArrearsOut])
+@router.get("/finance/{code}/arrears", response=list[ArrearsOut])
 @paginate(Pagination)
 def arrears(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
     org = _org(request, code)
@@ -326,21 +326,21 @@ def arrears(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.post("/dues/educate", response={201: ReviewOut})
+@router.post("/finance/dues/educate", response={201: ReviewOut})
 def educate(request: HttpRequest, payload: ReviewIn) -> tuple[int, dict[str, Any]]:
     m = _member(request, payload.member_id)
     actions_dues.dues_review_educate(user=request.user, membership=m, on=payload.on, note=payload.note)
     return 201, {"member_id": m.pk, "status": "educated"}
 
 
-@router.post("/dues/lapse", response=ReviewOut)
+@router.post("/finance/dues/lapse", response=ReviewOut)
 def lapse(request: HttpRequest, payload: ReviewIn) -> dict[str, Any]:
     m = _member(request, payload.member_id)
     m = actions_dues.dues_review_end(user=request.user, membership=m, on=payload.on, note=payload.note)
     return {"member_id": m.pk, "status": m.status}
 
 
-@router.get("/{code}/funds", response=list[EmployerFundsOut])
+@router.get("/finance/{code}/funds", response=list[EmployerFundsOut])
 @paginate(Pagination)
 def funds(request: HttpRequest, code: Code, arrears_only: bool = False) -> list[dict[str, Any]]:
     org = _org(request, code)
@@ -351,14 +351,14 @@ def funds(request: HttpRequest, code: Code, arrears_only: bool = False) -> list[
     ]  # fmt: skip
 
 
-@router.post("/funds/declarations", response={201: DeclarationOut})
+@router.post("/finance/funds/declarations", response={201: DeclarationOut})
 def declare(request: HttpRequest, payload: DeclarationIn) -> tuple[int, Any]:
     employer = access.get_employer(access.acting_user(request), payload.employer_id, Perm.FINANCE)
     return 201, actions_funds.funds_declare(user=request.user, employer=employer, period=payload.period,
                                             payroll_fen=payload.payroll_fen)  # fmt: skip
 
 
-@router.post("/funds/payments", response={201: FundsPaymentOut})
+@router.post("/finance/funds/payments", response={201: FundsPaymentOut})
 def funds_pay(request: HttpRequest, payload: FundsPaymentIn) -> tuple[int, dict[str, Any]]:
     employer = access.get_employer(access.acting_user(request), payload.employer_id, Perm.FINANCE)
     p = actions_funds.funds_pay(user=request.user, employer=employer, paid_on=payload.paid_on,
@@ -370,14 +370,14 @@ def funds_pay(request: HttpRequest, payload: FundsPaymentIn) -> tuple[int, dict[
     return 201, {"id": p.pk, "receipt_no": p.receipt_no, "amount_fen": p.amount_fen, "shares": shares}
 
 
-@router.get("/{code}/collection", response=list[CollectionOut])
+@router.get("/finance/{code}/collection", response=list[CollectionOut])
 def collection(request: HttpRequest, code: Code, year: Year | None = None) -> list[dict[str, Any]]:
     rows = selectors.collection(_org(request, code), _year(year))
     return [{**{k: v for k, v in r.items() if k not in ("org", "total", "in_arrears_6m")}, "org": r["org"].code, "name": r["org"].name}
             for r in rows]  # fmt: skip
 
 
-@router.get("/{code}/ledger", response=list[LedgerOut])
+@router.get("/finance/{code}/ledger", response=list[LedgerOut])
 @paginate(Pagination)
 def ledger_list(request: HttpRequest, code: Code, year: Year | None = None) -> list[dict[str, Any]]:
     entries: list[LedgerEntry] = list(selectors.ledger_lines(_org(request, code), _year(year)))
@@ -385,7 +385,7 @@ def ledger_list(request: HttpRequest, code: Code, year: Year | None = None) -> l
              "amount_fen": e.amount_fen, "note": e.note, "source": e.source} for e in entries]  # fmt: skip
 
 
-@router.post("/{code}/ledger", response={201: LedgerOut})
+@router.post("/finance/{code}/ledger", response={201: LedgerOut})
 def ledger_add(request: HttpRequest, code: Code, payload: LedgerIn) -> tuple[int, dict[str, Any]]:
     e = actions_funds.ledger_entry_add(user=request.user, org=_org(request, code), on=payload.on, head=payload.head,
                                        amount_fen=payload.amount_fen, note=payload.note)  # fmt: skip
@@ -393,7 +393,7 @@ def ledger_add(request: HttpRequest, code: Code, payload: LedgerIn) -> tuple[int
                  "amount_fen": e.amount_fen, "note": e.note, "source": e.source}  # fmt: skip
 
 
-@router.get("/{code}/statement", response=StatementOut)
+@router.get("/finance/{code}/statement", response=StatementOut)
 def statement(request: HttpRequest, code: Code, year: Year | None = None) -> dict[str, Any]:
     st = selectors.statement(_org(request, code), _year(year))
     line = lambda items: [{"head": c, "name": n, "amount_fen": v} for c, n, v in items]  # noqa: E731
