@@ -92,7 +92,7 @@ def card_revoke(*, user: Any, card: Card, reason: str) -> Card:
     """Revoke a card (lost, damaged, membership ended); a new one may then be issued."""
     if not (reason or "").strip():
         raise ApplicationError(_("请填写作废原因。"), code="reason_required", details={"field": "reason"})
-    c = Card.objects.select_for_update().select_related("batch").get(pk=card.pk)
+    c = Card.objects.select_for_update().select_related("batch").get(pk=card.pk, person_id=card.person_id)
     if c.status != CardStatus.VALID:
         raise ApplicationError(_("该会员证已作废。"), code="card_state")
     c.status = CardStatus.REVOKED

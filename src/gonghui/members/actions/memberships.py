@@ -156,7 +156,11 @@ def membership_change_status(
     if change not in STATUS_CHANGES:
         raise ApplicationError(_("未知的会籍变化。"), code="change")
     allowed_from, new_status, event_type, _builtin = STATUS_CHANGES[change]
-    m = Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update()
+        .select_related("person", "org")
+        .get(pk=membership.pk, person_id=membership.person_id)  # person_id: one shard on Citus
+    )
     if m.status not in allowed_from:
         raise ApplicationError(
             _("会籍状态为“%(s)s”，不能办理%(c)s。")

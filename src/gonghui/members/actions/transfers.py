@@ -52,7 +52,11 @@ def transfer_start(
     the sending one (`side="from"`) or the receiving one the worker went to (`side="to"`); the
     other side answers (accepts or rejects), so neither side's records change unseen. If the new
     employer has no union, the receiving union is the area's joint or new-employment union."""
-    m = Membership.objects.select_for_update().select_related("org", "person").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update()
+        .select_related("org", "person")
+        .get(pk=membership.pk, person_id=membership.person_id)  # person_id: one shard on Citus
+    )
     if side not in (TransferSide.FROM, TransferSide.TO):
         raise ApplicationError(_("未知的发起方。"), code="side")
     if m.status not in CURRENT_STATUSES:
@@ -86,7 +90,7 @@ def _transfer_for_answer(transfer: Transfer) -> Transfer:
     t = (
         Transfer.objects.select_for_update(of=("self",))
         .select_related("person", "from_org", "to_org", "application")
-        .get(pk=transfer.pk)
+        .get(pk=transfer.pk, person_id=transfer.person_id)  # person_id: one shard on Citus
     )
     if t.status != TransferStatus.PENDING:
         raise ApplicationError(
@@ -119,7 +123,7 @@ def transfer_accept(
     opens with the receiving union's next 会员编号 as 转入; both histories keep the other side."""
     t = _transfer_for_answer(transfer)
     on = check_date(on or timezone.localdate(), "on")
-    old = Membership.objects.select_for_update().get(pk=t.from_membership_id)
+    old = Membership.objects.select_for_update().get(pk=t.from_membership_id, person_id=t.person_id)
     if old.status not in CURRENT_STATUSES:
         raise ApplicationError(_("转出方会籍已终止，接转无法完成。"), code="membership_state")
     check_base_org(t.to_org)

@@ -1,0 +1,220 @@
+"""The register on a Citus cluster (core/citus.py): the schema is distributed, every rule of the
+register holds, and the acts that matter run on one shard (EXPLAIN: Task Count 1).
+
+Each test builds its own small data: two provinces (53 云南, 44 广东), one base union in each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.members import concurrency
+
+pytestmark = [pytest.mark.citus]
+
+
+def _provinces() -> dict[str, Any]:
+    from gonghui.orgs.models import Org, OrgKind
+
+    def add(parent: Any, code: str, name: str, kind: str, province: str) -> Any:
+        attrs = dict(code=code, name=name, kind=kind, region_code=f"{province}0102", province_code=province)
+        return Org.objects.get(pk=parent.pk).add_child(**attrs) if parent else Org.add_root(**attrs)
+
+    yn = add(None, "Y0001", "云南省总工会", OrgKind.PROVINCE_FEDERATION, "53")
+    gd = add(None, "G0001", "广东省总工会", OrgKind.PROVINCE_FEDERATION, "44")
+    yn_city = add(yn, "Y0002", "昆明市总工会", OrgKind.CITY_FEDERATION, "53")
+    gd_city = add(gd, "G0002", "广州市总工会", OrgKind.CITY_FEDERATION, "44")
+    a = add(yn_city, "Y0003", "昆明甲公司工会", OrgKind.GRASSROOTS, "53")
+    b = add(gd_city, "G0003", "广州乙公司工会", OrgKind.GRASSROOTS, "44")
+    from gonghui.reports import counters
+
+    counters.rebuild()
+    return {"yn": yn, "gd": gd, "a": Org.objects.get(pk=a.pk), "b": Org.objects.get(pk=b.pk)}
+
+
+def _register(org: Any, n: int) -> Any:
+    from gonghui.members import actions
+
+    return actions.member_register(
+        user=None, org=org, consent_version="t", name=f"会员{n}", id_number=concurrency._id(n)
+    )
+
+
+def _tasks(sql: str) -> int:
+    """Citus tasks of a statement's plan: 1 = router (one shard); a table Citus does not manage
+    (no Citus node in the plan) runs on the coordinator alone and counts as 1."""
+    with connection.cursor() as cur:
+        cur.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        plan = json.dumps(cur.fetchone()[0])
+    counts = [int(c) for c in re.findall(r'"Task Count": (\d+)', plan)]
+    return max(counts) if counts else 1
+
+
+def _statements(ctx: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE")
+    ]
+
+
+@pytest.mark.django_db
+def test_migrate_distributed_the_register():
+    from gonghui.core import citus
+
+    assert citus.is_citus()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT logicalrelid::text, partmethod, repmodel, colocationid FROM pg_dist_partition "
+            "WHERE logicalrelid::text = ANY(%s)",
+            [[*citus.DISTRIBUTED, *citus.REFERENCE]],
+        )
+        rows = {t: (m, r, c) for t, m, r, c in cur.fetchall()}
+        cur.execute("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'members_person'::regclass")
+        shards = cur.fetchone()[0]
+    for t in citus.DISTRIBUTED:
+        assert rows[t][0] == "h", t
+    for t in citus.REFERENCE:
+        assert rows[t][1] == "t", t
+    # the register's tables are co-located with the person table; identity stands alone
+    assert {rows[t][2] for t in citus.BY_PERSON} == {rows["members_person"][2]}
+    assert rows["core_identity"][2] != rows["members_person"][2]
+    assert shards == citus.SHARD_COUNT
+    assert citus.distribute() == []  # idempotent: a second migrate changes nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_provinces_approve_the_same_id_number_at_the_same_instant():
+    """Yunnan and Guangdong approve an application of the same worker at the same moment, each on
+    its own connection: the database lets exactly one through (the identity table's primary key
+    on one shard, then the partial unique index on the person's shard)."""
+    from gonghui.core.models import Identity
+    from gonghui.members import actions
+    from gonghui.members.models import Membership, Person
+
+    p = _provinces()
+    number = concurrency._id(700)
+    apps = [concurrency._apply(p["a"], number), concurrency._apply(p["b"], number)]
+    results = concurrency._run_threads(
+        [lambda app=app: actions.application_approve(user=None, application=app).org.code for app in apps]
+    )
+    kinds = sorted(k for k, _v in results)
+    assert kinds == ["error", "ok"], results
+    error = next(v for k, v in results if k == "error")
+    assert error["code"] == "already_member" and error["status"] == 409
+    index = actions.id_index(number)
+    assert Identity.objects.filter(id_index=index).count() == 1
+    person_id = Identity.objects.get(id_index=index).person_id
+    assert Person.objects.filter(id_index=index).count() == 1
+    assert Membership.objects.filter(person_id=person_id, status__in=["active", "retained"]).count() == 1
+    # and the database itself refuses a second current membership, whatever the application does
+    from django.db import IntegrityError, transaction
+
+    m = Membership.objects.get(person_id=person_id, status="active")
+    other = p["b"] if m.org_id == p["a"].pk else p["a"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            person_id=person_id, org=other, org_path=other.path, province_code=other.province_code,
+            member_no="X", joined_on=dt.date.today(), status="active",
+        )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_give_gap_free_member_numbers_and_exact_counters():
+    from gonghui.members import actions
+    from gonghui.members.models import Counter
+    from gonghui.reports import counters
+
+    p = _provinces()
+    apps = [concurrency._apply(p["a"], concurrency._id(800 + i)) for i in range(6)]
+    results = concurrency._run_threads(
+        [lambda app=app: actions.application_approve(user=None, application=app).member_no for app in apps]
+    )
+    assert [k for k, _v in results] == ["ok"] * 6, results
+    assert sorted(v for _k, v in results) == [f"Y0003{i:06d}" for i in range(1, 7)]
+    assert Counter.objects.get(org=p["a"], kind=Counter.MEMBER_NO).value == 6
+    assert counters.verify() == []
+
+
+@pytest.mark.django_db
+def test_a_transfer_between_two_provinces_is_atomic_and_audited():
+    from django.db import transaction
+
+    from gonghui.core.models import AuditEntry
+    from gonghui.members import actions
+    from gonghui.members.models import Membership
+    from gonghui.reports import counters
+    from gonghui.reports.models import OrgCounter
+
+    p = _provinces()
+    m = _register(p["a"], 900)
+    t = actions.transfer_start(user=None, membership=m, to_org=p["b"], side="from")
+    # a failure after both sides were written rolls back both
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.transfer_accept(user=None, transfer=t)
+        raise RuntimeError("crash before commit")
+    assert Membership.objects.get(pk=m.pk, person_id=m.person_id).status == "active"
+    assert not Membership.objects.filter(person_id=m.person_id, org=p["b"]).exists()
+    new = actions.transfer_accept(user=None, transfer=t)
+    assert new.org_id == p["b"].pk and new.member_no == "G0003000001"
+    assert Membership.objects.get(pk=m.pk, person_id=m.person_id).status == "transferred"
+    assert OrgCounter.objects.get(org=p["yn"]).members == 0
+    assert OrgCounter.objects.get(org=p["gd"]).members == 1
+    assert counters.verify() == []
+    assert AuditEntry.objects.filter(action="transfer.accept").count() >= 1
+
+
+@pytest.mark.django_db
+def test_an_id_lookup_runs_on_one_shard():
+    from gonghui.members import actions
+    from gonghui.members.selectors import current_membership
+
+    p = _provinces()
+    _register(p["a"], 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        found = current_membership(actions.id_index(concurrency._id(1000)))
+    assert found is not None and found.org_id == p["a"].pk
+    statements = _statements(ctx)
+    assert len(statements) == 2  # identity by blind index, then the membership on the person's shard
+    assert [_tasks(s) for s in statements] == [1, 1]
+
+
+@pytest.mark.django_db
+def test_every_statement_of_an_approval_runs_on_one_shard():
+    from gonghui.members import actions
+
+    p = _provinces()
+    _register(p["a"], 1100)
+    app = concurrency._apply(p["b"], concurrency._id(1101))
+    with CaptureQueriesContext(connection) as ctx:
+        actions.application_approve(user=None, application=app)
+    statements = _statements(ctx)
+    assert len(statements) >= 6
+    assert {s[:60]: _tasks(s) for s in statements if _tasks(s) != 1} == {}
+
+
+@pytest.mark.django_db
+def test_a_union_member_list_is_one_index_scan_per_shard():
+    """Distributed by person, a union's list is not one shard: it fans out to every shard, each
+    reading its slice of the (org_path, status) index (docs/decisions.md names the trade)."""
+    from gonghui.core import citus
+    from gonghui.members.models import Membership
+
+    p = _provinces()
+    for i in range(3):
+        _register(p["a"], 1200 + i)
+    qs = Membership.objects.select_related("person").filter(org_path__startswith=p["a"].path, status="active")
+    assert qs.count() == 3
+    assert _tasks(_sql(qs)) == citus.SHARD_COUNT
+
+
+def _sql(qs: Any) -> str:
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        return cur.mogrify(sql, params)
