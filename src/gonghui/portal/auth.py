@@ -84,12 +84,12 @@ def signin_code(request: HttpRequest, raw_phone: str) -> str:
     """Send a sign-in code if the phone is known; the masked phone either way."""
     phone = parse_phone(raw_phone, required=True)
     index = phone_index(phone)
+    if not ratelimit.hit_key("portal_sms_minute", index, 1, 60):  # the same answer for any phone
+        raise ApplicationError(_("验证码已发送，请一分钟后再试。"), code="sms_too_soon", status=429)
     if not _limit("portal_sms_ip", client_ip(request) or "-", "GONGHUI_PORTAL_SMS_PER_IP"):
         raise _too_many()
     if not _limit("portal_sms_phone", index, "GONGHUI_PORTAL_SMS_PER_PHONE"):
         raise _too_many()
-    if not ratelimit.hit_key("portal_sms_minute", index, 1, 60):  # the same answer for any phone
-        raise ApplicationError(_("验证码已发送，请一分钟后再试。"), code="sms_too_soon", status=429)
     if _known(index):
         sms.phone_verification_start(phone=phone)  # also one a minute: right after applying, wait
     from gonghui.core import ids
