@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from gonghui.core import ids
 from gonghui.core.models import Identity
 from gonghui.members.identity import id_index, mask_org_name, phone_index
-from gonghui.members.paging import paged
 from gonghui.members.models import (
     CURRENT_STATUSES,
     Card,
@@ -21,6 +20,7 @@ from gonghui.members.models import (
     Person,
     Transfer,
 )  # fmt: skip
+from gonghui.members.paging import paged
 from gonghui.orgs.models import BASE_KINDS, JOINT_KINDS, Employer, Org, OrgKind, OrgStatus
 
 
