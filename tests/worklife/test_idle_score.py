@@ -193,3 +193,31 @@ def test_stats_and_idle_commands(lively: dict[str, Any]) -> None:
     assert json.loads(out.getvalue()) == []
     with pytest.raises(CommandError):
         call_command("idle", "--org", "NOPE", stdout=StringIO())
+
+
+def test_annual_report_table(tree: dict[str, Any]) -> None:
+    from gonghui.reports import annual
+
+    o, e = tree["orgs"], tree["employers"]
+    rep = annual.report(o["T0001"])
+    on = rep["as_of"]
+    d, east = o["T0006"], o["T0002"]
+    contract(d, [e["丁公司"]], start=on - dt.timedelta(days=10), end=on + dt.timedelta(days=700))
+    contract(east, [e["乙店"], e["丙店"]], start=on - dt.timedelta(days=10), end=on + dt.timedelta(days=700))
+    contract(east, [e["甲公司"]], start=on + dt.timedelta(days=1), end=on + dt.timedelta(days=700))  # not yet
+    congress(d, [e["丁公司"]], on - dt.timedelta(days=100))
+    activity(d, on, n=2)
+    activity(d, on - dt.timedelta(days=400))  # the year before
+    from gonghui.worklife.stats import annual_table
+
+    t = annual_table(rep)
+    by_name = {r[0]: r[1:] for r in t["rows"]}
+    assert by_name["西镇总工会"] == [1, 1, 1, 2]
+    assert by_name["东镇总工会"] == [1, 2, 0, 0]
+    assert by_name["合计"] == [2, 3, 1, 2]
+    line = annual.notes(rep)[-1]
+    assert (
+        "有效集体合同 2 份，覆盖用人单位 3 家" in line
+        and "召开职代会的已建会单位 1 家" in line
+        and "活动 2 次" in line
+    )

@@ -182,12 +182,15 @@ def report_title(rep: dict[str, Any]) -> str:
 def notes(rep: dict[str, Any]) -> list[str]:
     from django.conf import settings
 
+    from gonghui.worklife.stats import annual_lines
+
     return [
         _("建会率 = 应建会单位中已建会的单位数 ÷ 应建会单位数（应建会单位：截至当日已摸底、正常经营、职工 %(n)s 人以上）；"
           "入会率 = 会员数 ÷ 已建会单位职工数；农民工入会率 = 农民工会员数 ÷ 已建会单位农民工数。分母为 0 时比率记为 0。")
         % {"n": settings.GONGHUI_COVERAGE_MIN_EMPLOYEES},
         _("数字为截至 %(d)s 的时点数（用人单位按当日以前最近一次摸底，会员按会籍起止日期），合计等于各行之和。")
         % {"d": rep["as_of"].isoformat()},
+        *annual_lines(rep),  # the working life (worklife/stats.py, issue 14)
     ]  # fmt: skip
 
 

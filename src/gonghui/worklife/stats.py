@@ -113,3 +113,103 @@ def register() -> None:
     for key in ("collective_contracts", "workers_congress", "activities", "idle_unions"):
         extensions.stats_section(key)(section(key))
     extensions.dashboard_panel("worklife/idle_panel.html", panel)
+
+
+# --- the annual report's lines (reports/annual.py) ----------------------------------------
+
+
+def annual_lines(rep: dict[str, Any]) -> list[str]:
+    """The annual report's lines on the working life: the year's totals of `annual_table`."""
+    from django.utils.translation import gettext as _
+
+    t = annual_table(rep)["rows"][-1]
+    return [
+        _("工会工作：截至 %(d)s 有效集体合同 %(c)d 份，覆盖用人单位 %(e)d 家；本统计年度召开职代会的已建会单位 %(h)d 家，"
+          "开展工会活动 %(a)d 次（按各单位录入的记录统计）。") % {"d": rep["as_of"].isoformat(), "c": t[1], "e": t[2], "h": t[3], "a": t[4]}
+    ]  # fmt: skip
+
+
+def annual_table(rep: dict[str, Any]) -> dict[str, Any]:
+    """Per row of the annual report (the org's children, and its own level), the working life
+    of the statistical year: collective contracts in force on the report's day and the employers
+    they cover, unionised employers whose workers' congress met in the year, activities held in the
+    year. Read from the records as of that day (a past year's counters are not kept): five grouped
+    queries over the subtree, for a report, not a page."""
+    from django.utils.translation import gettext as _
+
+    from gonghui.worklife.models import (
+        Activity,
+        CollectiveContract,
+        CongressEmployer,
+        ContractEmployer,
+        ContractStatus,
+    )
+
+    org, on = rep["org"], rep["as_of"]
+    try:
+        start = on.replace(year=on.year - 1) + dt.timedelta(days=1)  # the statistical year ending `on`
+    except ValueError:  # 29 February
+        start = on.replace(year=on.year - 1, day=28) + dt.timedelta(days=1)
+    step = Org.steplen
+    depth = len(org.path) + step
+    codes = {r["org"]["code"] for r in rep["rows"]}
+    child_paths = dict(
+        Org.objects.filter(code__in=codes, path__startswith=org.path).values_list("path", "code")
+    )
+
+    def row_of(path: str | None) -> str:
+        if path and len(path) >= depth and path[:depth] in child_paths:
+            return child_paths[path[:depth]]
+        return org.code
+
+    figs: dict[str, dict[str, int]] = {
+        c: dict.fromkeys(("contracts", "employers", "held", "activities"), 0) for c in codes
+    }
+    figs.setdefault(org.code, dict.fromkeys(("contracts", "employers", "held", "activities"), 0))
+    in_force = {"status": ContractStatus.EFFECTIVE, "start_on__lte": on, "end_on__gte": on}
+    for p in CollectiveContract.objects.filter(org_path__startswith=org.path, **in_force).values_list(
+        "org_path", flat=True
+    ):
+        figs[row_of(p)]["contracts"] += 1
+    covered = (
+        ContractEmployer.objects.filter(**{f"contract__{k}": v for k, v in in_force.items()})
+        .filter(contract__org_path__startswith=org.path)
+        .order_by()
+        .values_list("employer", "employer__union__path", "employer__area_path")
+        .distinct()
+    )
+    for _e, union_path, area_path in covered:
+        figs[row_of(union_path or area_path)]["employers"] += 1
+    held = (
+        CongressEmployer.objects.filter(
+            session__held_on__gte=start, session__held_on__lte=on, employer__union__path__startswith=org.path
+        )  # fmt: skip
+        .order_by()
+        .values_list("employer", "employer__union__path")
+        .distinct()
+    )
+    for _e, union_path in held:
+        figs[row_of(union_path)]["held"] += 1
+    for p in Activity.objects.filter(
+        org_path__startswith=org.path, held_on__gte=start, held_on__lte=on
+    ).values_list("org_path", flat=True):
+        figs[row_of(p)]["activities"] += 1
+
+    def line(name: str, f: dict[str, int]) -> list[Any]:
+        return [name, f["contracts"], f["employers"], f["held"], f["activities"]]
+
+    rows = [line(r["org"]["name"], figs[r["org"]["code"]]) for r in rep["rows"] if r["org"]["code"] in figs]
+    if org.code not in codes and any(figs[org.code].values()):  # the level's own contracts, activities
+        rows.append(line(_("%(org)s本级") % {"org": org.short_name or org.name}, figs[org.code]))
+    total = {k: sum(f[k] for f in figs.values()) for k in ("contracts", "employers", "held", "activities")}
+    return {
+        "title": _("表四 工会工作情况（集体合同、职代会、工会活动）"),
+        "head": [
+            _("单位"),
+            _("有效集体合同"),
+            _("集体合同覆盖单位"),
+            _("本年度召开职代会的已建会单位"),
+            _("本年度工会活动"),
+        ],
+        "rows": [*rows, line(_("合计"), total)],
+    }

@@ -61,6 +61,9 @@ class Command(BaseCommand):
         from gonghui.demo.elections import load_elections
 
         result["elections"] = load_elections(seed=opts["seed"])
+        from gonghui.demo.worklife import load_worklife
+
+        result["worklife"] = load_worklife(seed=opts["seed"])
         from gonghui.demo.finance import load_finance
 
         result["finance"] = load_finance(seed=opts["seed"])
