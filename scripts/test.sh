@@ -1,5 +1,5 @@
 #!/bin/sh
-# make test: the whole suite on SQLite, then on PostgreSQL — from GONGHUI_TEST_POSTGRES_URL, or a
+# make test: the whole suite on SQLite, then on PostgreSQL, then the Citus part (below) — from GONGHUI_TEST_POSTGRES_URL, or a
 # throwaway cluster started here when PostgreSQL's binaries are installed.
 set -eu
 BIN=${BIN:-.venv/bin}
@@ -22,4 +22,23 @@ if [ -n "$PG_URL" ]; then
 else
   echo "== PostgreSQL not available: set GONGHUI_TEST_POSTGRES_URL or install postgresql-15 =="
   exit 1
+fi
+
+# Citus: the tests marked `citus` and the register's own tests on a coordinator with two workers —
+# from GONGHUI_TEST_CITUS_URL, or a cluster started here when the citus extension is installed.
+# pytest reuses the cluster's prepared test_gonghui database (scripts/citus.sh): Django's CREATE
+# DATABASE would make one without the extension and without the workers.
+CITUS_URL=${GONGHUI_TEST_CITUS_URL:-}
+CITUS_DIR=""
+if [ -z "$CITUS_URL" ] && ls /usr/lib/postgresql/*/lib/citus.so >/dev/null 2>&1; then
+  CITUS_DIR=$(mktemp -d /tmp/gonghui-citus-XXXXXX)
+  CITUS_URL=$(sh scripts/citus.sh start "$CITUS_DIR" "${GONGHUI_TEST_CITUS_PORT:-57000}")
+  trap 'sh scripts/citus.sh stop "$CITUS_DIR"; [ -z "$PG_DIR" ] || sh scripts/pg.sh stop "$PG_DIR"' EXIT INT TERM
+fi
+if [ -n "$CITUS_URL" ]; then
+  echo "== tests on Citus =="
+  GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
+    tests/citus tests/members/test_concurrency.py tests/members/test_actions.py
+else
+  echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="
 fi

@@ -14,14 +14,20 @@ class Command(BaseCommand):
     help = "载入演示数据：会泽县总工会（seed 004）。Load the demo county."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=["county", "province"], default="county")
+        parser.add_argument("--scale", choices=["county", "province", "nation"], default="county")
         parser.add_argument("--seed", type=int, default=2017, help="随机种子，相同种子生成相同数据")
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库已有组织时什么也不做（make run 用）"
         )
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--orgs", type=int, default=500_000, help="--scale province: 工会组织数")
-        parser.add_argument("--members", type=int, default=10_000_000, help="--scale province: 会员数")
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=None,
+            help="--scale province: 会员数（默认一千万）；nation: 每省会员数（默认 3000）",
+        )
+        parser.add_argument("--provinces", type=int, default=4, help="--scale nation: 省份数（1–31）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if Org.objects.exists():
@@ -31,11 +37,27 @@ class Command(BaseCommand):
             raise CommandError(
                 "数据库中已有组织数据，演示数据只能载入空数据库。The database already holds orgs."
             )
+        if opts["scale"] == "nation":
+            from gonghui.demo.nation import load_nation
+
+            result = load_nation(
+                seed=opts["seed"], provinces=max(1, min(31, opts["provinces"])),
+                members=opts["members"] or 3000, log=self.stderr.write,
+            )  # fmt: skip
+            self.stdout.write(
+                json.dumps(result, ensure_ascii=False)
+                if opts["json"]
+                else f"已载入全国演示数据：{result['provinces']} 个省，组织 {result['orgs']} 个，会员 {result['members']} 人，用时 {result['seconds']} 秒。"
+            )
+            return
         if opts["scale"] == "province":
             from gonghui.demo.province import load_province
 
             result = load_province(
-                seed=opts["seed"], orgs=opts["orgs"], members=opts["members"], log=self.stderr.write
+                seed=opts["seed"],
+                orgs=opts["orgs"],
+                members=opts["members"] or 10_000_000,
+                log=self.stderr.write,
             )
             self.stdout.write(
                 json.dumps(result, ensure_ascii=False)
