@@ -257,7 +257,7 @@ def account_update(
     federation would have nobody to let it back in); disabling revokes the account's API tokens."""
     from django.core.exceptions import PermissionDenied
 
-    target = User.objects.select_for_update().select_related("org").get(pk=user.pk)
+    target = User.objects.select_for_update(of=("self",)).select_related("org").get(pk=user.pk)
     new_org = org or target.org
     new_role = role or target.role
     if new_org is None:

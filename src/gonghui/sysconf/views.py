@@ -144,10 +144,8 @@ class AddItemForm(forms.Form):
     def __init__(self, *args: Any, table: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if table == Table.CHANGE_REASON:
-            self.fields["parent"].choices = [
-                ("", "—"),
-                *((c, label) for c, label, _p in DEFAULTS[Table.CHANGE_TYPE]),
-            ]  # type: ignore[attr-defined]
+            types = [(c, label) for c, label, _p in DEFAULTS[Table.CHANGE_TYPE]]
+            self.fields["parent"].choices = [("", "—"), *types]  # type: ignore[attr-defined]
             self.fields["parent"].required = True
         else:
             del self.fields["parent"]
