@@ -41,6 +41,7 @@ from gonghui.worklife.rules import (
     day,
     employers_under,
     long_text,
+    must_day,
     scope_of,
     text,
     user_or_none,
@@ -54,7 +55,7 @@ def _session_data(
     *, kind: str = CongressKind.EMPLOYER, term_no: Any, session_no: Any, held_on: dt.date | None, delegates: Any, frontline_delegates: Any = 0,
     women_delegates: Any = 0, attended: Any = 0, employees: Any = 0, note: str = "",
 ) -> dict[str, Any]:  # fmt: skip
-    data = {
+    data: dict[str, Any] = {
         "kind": choice(kind, CongressKind, "kind", _("类型")),
         "term_no": count(term_no, "term_no", _("届"), minimum=1),
         "session_no": count(session_no, "session_no", _("次"), minimum=1),
@@ -211,7 +212,7 @@ def disclosure_add(
     if session is not None and not session.org_path.startswith(org.path):
         raise ApplicationError(_("会议不属于该工会。"), code="session_scope", details={"field": "session"})
     d = Disclosure.objects.create(
-        employer=employer, session=session, disclosed_on=day(disclosed_on, "disclosed_on", _("公开日期")),
+        employer=employer, session=session, disclosed_on=must_day(disclosed_on, "disclosed_on", _("公开日期")),
         subject=text(subject, 200, "subject", required=_("公开事项")),
         form=choice(form, DisclosureForm, "form", _("公开形式")), content=long_text(content, 2000),
         created_by=user_or_none(user), **scope_of(org),

@@ -42,6 +42,7 @@ from gonghui.worklife.rules import (
     day,
     employers_under,
     long_text,
+    must_day,
     scope_of,
     text,
     user_or_none,
@@ -133,7 +134,7 @@ def round_add(
 ) -> NegotiationRound:
     c = _locked(contract, ContractStatus.NEGOTIATING, ContractStatus.REJECTED)
     n = (c.rounds.aggregate(m=Max("round_no"))["m"] or 0) + 1
-    r = NegotiationRound.objects.create(contract=c, round_no=n, held_on=day(held_on, "held_on", _("协商日期")),
+    r = NegotiationRound.objects.create(contract=c, round_no=n, held_on=must_day(held_on, "held_on", _("协商日期")),
                                         topics=text(topics, 200), outcome=text(outcome, 200))  # fmt: skip
     _audit(user, "round", c, round_no=n, held_on=r.held_on)
     return r

@@ -34,11 +34,7 @@ from gonghui.worklife import actions_contracts as contracts
 from gonghui.worklife import selectors
 from gonghui.worklife.models import (
     CollectiveContract,
-    CongressKind,
     CongressSession,
-    ContractCategory,
-    ContractScope,
-    DisclosureForm,
 )
 
 router = Router(tags=["工会工作"])
@@ -56,7 +52,7 @@ def employers_in_scope(request: HttpRequest, ids: list[int]) -> list[Employer]:
 
 class SessionIn(Schema):
     org: Code
-    kind: Literal["employer", "area", "industry"] = CongressKind.EMPLOYER.value
+    kind: Literal["employer", "area", "industry"] = "employer"
     term_no: SmallUInt
     session_no: SmallUInt
     held_on: dt.date
@@ -147,7 +143,7 @@ class DisclosureIn(Schema):
     org: Code
     subject: Str200
     disclosed_on: dt.date
-    form: Literal["congress", "board", "meeting", "online", "other"] = DisclosureForm.BOARD.value
+    form: Literal["congress", "board", "meeting", "online", "other"] = "board"
     content: Text4000 = ""
     employer_id: Id | None = None
     session_id: Id | None = None
@@ -271,8 +267,8 @@ State = Literal["in_force", "renewal_due", "expired", "pending_submit", "in_revi
 class ContractIn(Schema):
     org: Code
     title: Str200
-    scope: Literal["single", "area", "industry"] = ContractScope.SINGLE.value
-    category: Literal["general", "wage", "women", "safety"] = ContractCategory.GENERAL.value
+    scope: Literal["single", "area", "industry"] = "single"
+    category: Literal["general", "wage", "women", "safety"] = "general"
     employer_ids: IdList = Field(..., min_length=1)
     employees_covered: UInt | None = None
     employer_side: Str120 = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -179,7 +179,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = codes.choices()
+        cast(forms.ChoiceField, self.fields["kind"]).choices = codes.choices()
         self.fields["held_on"].initial = timezone.localdate()
 
 
@@ -189,7 +189,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, org_choices: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = org_choices
+        cast(forms.ChoiceField, self.fields["org"]).choices = org_choices
 
 
 class GroupForm(forms.Form):

@@ -56,6 +56,12 @@ def day(
     return on
 
 
+def must_day(on: dt.date | None, field: str, label: str, *, past: bool = True) -> dt.date:
+    out = day(on, field, label, past=past)
+    assert out is not None  # required: day() raised otherwise
+    return out
+
+
 def count(value: Any, field: str, label: str, *, minimum: int = 0) -> int:
     try:
         n = int(value)
