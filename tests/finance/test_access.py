@@ -35,8 +35,18 @@ def test_api_scope_and_role(client: Any, tree: Any, fin: Any, member: Any, api_t
     assert out_of_scope.json() == missing.json()
     # an id in a body: another township's member answers like one nobody has
     body = {"month": "2026-01-01", "paid_on": "2026-01-20"}
-    r1 = client.post("/api/v1/finance/dues/payments", {**body, "member_id": west_member.pk}, content_type="application/json", **east)
-    r2 = client.post("/api/v1/finance/dues/payments", {**body, "member_id": 10**12}, content_type="application/json", **east)
+    r1 = client.post(
+        "/api/v1/finance/dues/payments",
+        {**body, "member_id": west_member.pk},
+        content_type="application/json",
+        **east,
+    )
+    r2 = client.post(
+        "/api/v1/finance/dues/payments",
+        {**body, "member_id": 10**12},
+        content_type="application/json",
+        **east,
+    )
     assert r1.status_code == r2.status_code == 404 and r1.json() == r2.json()
     # clerks, reviewers and viewers see no money at all, not even in scope
     for name in ("east_clerk", "east_viewer", "east_reviewer"):
@@ -48,7 +58,12 @@ def test_api_scope_and_role(client: Any, tree: Any, fin: Any, member: Any, api_t
     assert "funds" in client.get("/api/v1/orgs/T0002/stats", **east).json()
     # the 财务 account works through the API end to end
     dues.dues_wage_set(user=fin["east_fin"], membership=own_member, wage_fen=300000)
-    r = client.post("/api/v1/finance/dues/payments", {**body, "member_id": own_member.pk}, content_type="application/json", **east)
+    r = client.post(
+        "/api/v1/finance/dues/payments",
+        {**body, "member_id": own_member.pk},
+        content_type="application/json",
+        **east,
+    )
     assert r.status_code == 201 and r.json()["amount_fen"] == 1500
     jia = tree["employers"]["甲公司"]
     r = client.post("/api/v1/finance/funds/declarations", {"employer_id": tree["employers"]["丁公司"].pk, "period": "2026-01-01",
@@ -93,7 +108,12 @@ def test_stats_json_and_verify(tree: Any, fin: Any, member: Any) -> None:
     call_command("stats", "--org", "T0001", "--json", stdout=out)
     stats = json.loads(out.getvalue())
     assert stats["dues"] == {"members_paying": 1, "collected_this_year": 2500, "in_arrears_6m": 0}
-    assert stats["funds"] == {"due_this_year": 20_000, "paid_this_year": 0, "collection_rate": 0.0, "employers_in_arrears": 1}
+    assert stats["funds"] == {
+        "due_this_year": 20_000,
+        "paid_this_year": 0,
+        "collection_rate": 0.0,
+        "employers_in_arrears": 1,
+    }
     err = io.StringIO()
     call_command("stats", "--verify", stderr=err, stdout=io.StringIO())
     assert "counters_exact=true" in err.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gonghui.finance import conf, rules
@@ -22,7 +22,7 @@ def r(**kw: object) -> conf.Rules:
     (300000, 1500), (300999, 1500), (301000, 1505),          # 3,009.99 yuan → 3,000 counted → 15.00
     (999999, 4995),
 ])  # fmt: skip
-def test_dues_rule_counts_whole_ten_yuan(wage: int, dues: int, settings: object) -> None:
+def test_dues_rule_counts_whole_ten_yuan(wage: int, dues: int) -> None:
     assert rules.dues_amount(wage, conf.rules()) == dues
 
 
@@ -50,6 +50,7 @@ def test_funds_due_is_two_percent_half_up() -> None:
     assert rules.funds_due(25) == 1  # 0.5 fen rounds up
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
 @given(
     st.integers(min_value=0, max_value=10**13),
     st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=7),

@@ -274,7 +274,7 @@ def dues_list(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.put("/finance/dues/wage", response=MemberDuesOut)
+@router.post("/finance/dues/wage", response=MemberDuesOut)
 def wage_set(request: HttpRequest, payload: WageIn) -> dict[str, Any]:
     m = _member(request, payload.member_id)
     acc = actions_dues.dues_wage_set(
