@@ -91,8 +91,10 @@ def test_pages_scope_role_and_nav(client: Any, tree: Any, fin: Any, member: Any)
         assert client.get(url).status_code == 404, url
     r = client.post(f"/finance/members/{m.pk}/", {"form": "wage", "wage": "3009.99", "exemption": ""})
     assert r.status_code == 302 and m.__class__.objects.get(pk=m.pk).dues.wage_fen == 300999
+    assert "经费收缴率" in client.get("/dashboard/T0002/").content.decode()  # the dashboard panel
     client.force_login(tree["users"]["east_clerk"])
     assert "会费经费" not in client.get("/").content.decode()
+    assert "经费收缴率" not in client.get("/dashboard/T0002/").content.decode()
     assert client.get("/finance/T0003/dues/").status_code == 403
     assert client.post(f"/finance/members/{m.pk}/", {"form": "wage", "wage": "1"}).status_code == 403
 

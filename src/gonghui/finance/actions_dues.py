@@ -164,8 +164,15 @@ def _receipt(prefix: str, org: Org, month: dt.date, n: int) -> str:
     return f"{prefix}{org.code}-{month:%Y%m}-{n:05d}"[:32]
 
 
+def check_date(d: dt.date, field: str) -> dt.date:
+    if not rules.date_ok(d):
+        raise ApplicationError(_("日期须在 2000 年至 2100 年之间。"), code="date", details={"field": field})
+    return d
+
+
 def _check_month(month: dt.date, paid_on: dt.date) -> dt.date:
-    month = rules.month_start(month)
+    check_date(paid_on, "paid_on")
+    month = rules.month_start(check_date(month, "month"))
     if month > rules.month_start(paid_on) + dt.timedelta(days=366):
         raise ApplicationError(_("预交会费不能超过一年。"), code="month", details={"field": "month"})
     if month.year < 2000:
@@ -235,6 +242,7 @@ def dues_arrears_refresh(*, user: Any = None, as_of: dt.date, org: Org | None = 
     member of the subtree with at least the set number of months unpaid; clear the others. Run
     monthly (`gonghui finance arrears`) and on demand; it lists, it never ends a membership."""
     r = conf.rules()
+    check_date(as_of, "as_of")
     ms = Membership.objects.filter(status=MembershipStatus.ACTIVE)
     if org is not None:
         ms = ms.filter(org_path__startswith=org.path)
@@ -278,6 +286,7 @@ def dues_arrears_refresh(*, user: Any = None, as_of: dt.date, org: Org | None = 
 @transaction.atomic
 def dues_review_educate(*, user: Any, membership: Membership, on: dt.date, note: str) -> DuesReview:
     """Record the 教育 step for a member on the arrears list ("经教育拒不改正" needs it first)."""
+    check_date(on, "on")
     acc = DuesAccount.objects.select_for_update().filter(membership=membership).first()
     if acc is None or not acc.in_arrears or membership.status != MembershipStatus.ACTIVE:
         raise ApplicationError(_("该会员不在连续欠交会费复核名单上。"), code="not_in_arrears")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.finance import conf, counters, ledger, rules
+from gonghui.finance.actions_dues import check_date
 from gonghui.finance.models import FundsDeclaration, FundsPayment, FundsShare, LedgerEntry
 from gonghui.orgs.models import Employer, Org, OrgKind, OrgStatus
 
@@ -63,6 +64,7 @@ def _amount(value: int, field: str) -> int:
 def funds_declare(*, user: Any, employer: Employer, period: dt.date, payroll_fen: int) -> FundsDeclaration:
     """An employer's payroll (全部职工工资总额) for a month or quarter (setting) and the 2% due on it."""
     r = conf.rules()
+    check_date(period, "period")
     employer = (
         Employer.objects.select_for_update(of=("self",))
         .select_related("union", "area_org")
@@ -122,6 +124,7 @@ def funds_pay(
     settings, largest remainder, summing exactly to the payment); each receiving union's share is
     posted to its ledger as 拨缴经费收入."""
     r = conf.rules()
+    check_date(paid_on, "paid_on")
     employer = (
         Employer.objects.select_for_update(of=("self",))
         .select_related("union", "area_org")
@@ -169,6 +172,7 @@ def ledger_entry_add(
 ) -> LedgerEntry:
     """A manual ledger line: 上级补助收入 and other income, spending under the 工会会计制度's heads.
     Dues and funds income are posted by their own actions."""
+    check_date(on, "on")
     if head not in ledger.HEADS:
         raise ApplicationError(_("科目不正确。"), code="head", details={"field": "head"})
     if head in (ledger.DUES_HEAD, ledger.FUNDS_HEAD):

@@ -118,3 +118,12 @@ def parse_yuan(text: str) -> int:
     if whole == "" and not frac:
         raise ValueError(s)
     return int(whole or 0) * 100 + int((frac + "00")[:2])
+
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def date_ok(d: dt.date) -> bool:
+    """Money dates lie in 2000–2100 (a wider date is a typing error, and month sums would overflow)."""
+    return FIRST_DAY <= d <= LAST_DAY
