@@ -51,6 +51,8 @@ VERBS: dict[str, Any] = {
     "set": _("修改"), "signin": _("登录"), "start": _("发起"), "start_voting": _("开始投票"),
     "statement_export": _("导出对账单"), "submit": _("报送"), "survey": _("摸底"), "unlock": _("解锁"),
     "update": _("修改"), "upload_request": _("上传请示"), "wage_set": _("设定工资基数"), "withdraw": _("撤回"),
+    "care_files": _("困难职工档案"), "care_programme": _("帮扶活动名单"), "care_report": _("帮扶统计"),
+    "care_trainees": _("学员名单"), "gaps": _("未建会单位"), "briefing": _("通报"), "trainees": _("学员名单"), "report": _("报表"), "annual": _("年报"),
 }  # fmt: skip
 
 KEYS: dict[str, Any] = {
@@ -64,6 +66,14 @@ KEYS: dict[str, Any] = {
     "cards": _("证数"), "batch": _("批次"), "file": _("文件"), "members": _("会员数"), "employees": _("职工数"),
     "q": _("关键词"), "reveal": _("完整号码"), "channel": _("渠道"), "joined_on": _("入会日期"), "comment": _("意见"),
     "target": _("目标"), "status_from": _("原状态"), "status_to": _("新状态"), "changes": _("变更"),
+    "current": _("当前"), "format": _("格式"), "gaps": _("未建会单位"), "issued_on": _("发证日期"),
+    "membership": _("会籍"), "page": _("页面"), "side": _("发起方"), "via": _("途径"), "baseline": _("基数"),
+    "growth_rate": _("增长率"), "measure": _("考核指标"), "method": _("分解方式"),
+    "net_minimum": _("净增下限"), "period": _("期间"), "previous_method": _("原分解方式"), "target_net": _("净增目标"),
+    "targets": _("任务"), "unit": _("单位"), "ends_on": _("结束日期"), "starts_on": _("开始日期"), "code": _("代码"),
+    "employer": _("用人单位"), "phone": _("手机号"), "id_number": _("公民身份号码"), "reveal_pii": _("含完整号码"),
+    "baseline_on": _("基数日期"), "baseline_source": _("基数来源"), "split_method": _("分解方式"), "total": _("合计"),
+    "new": _("新增"), "updated": _("更新"), "unchanged": _("无变化"), "rejected": _("拒绝"), "dry_run": _("试导入"),
 }  # fmt: skip
 
 VALUES: dict[str, Any] = {
@@ -72,6 +82,11 @@ VALUES: dict[str, Any] = {
     "transferred": _("已转出"), "pending": _("待处理"), "approved": _("已批准"), "rejected": _("不予通过"),
     "county": _("县级"), "city": _("市级"), "province": _("省级"), "national": _("全国"), "own": _("本级"),
     "medical": _("医疗救助"), "illness": _("患病"), "schooling": _("子女上学"), "paper": _("纸质"), "qr": _("扫码"),
+    "web": _("网页"), "api": _("接口"), "cli": _("命令行"), "from": _("转出方"), "to": _("转入方"),
+    "current": _("在册"), "baseline": _("按基数比例"), "equal": _("平均分配"), "potential": _("按发展潜力"),
+    "manual": _("逐个填写"), "members": _("新增会员（净增）"), "migrant_members": _("新增农民工会员（净增）"),
+    "unions": _("新建基层工会"), "xlsx": "Excel", "pdf": "PDF", "register": _("会员库"), "gaps": _("未建会单位"),
+    "page": _("网页"), "members_list": _("会员名单"), "roster": _("花名册"),
 }  # fmt: skip
 
 
