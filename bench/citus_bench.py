@@ -167,6 +167,7 @@ def main() -> None:
         print(json.dumps(measure(args.provinces, args.members), ensure_ascii=False))
         return
     with tempfile.TemporaryDirectory(prefix="gonghui-citus-bench-") as d:
+        os.chmod(d, 0o755)  # as root the clusters run as the postgres user (scripts/pg.sh)
         results = {
             kind: run_one(kind, args.provinces, args.members, Path(d)) for kind in ("postgres", "citus")
         }

@@ -90,11 +90,9 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
             persons = []
             for i, org in enumerate(picks):
                 seq = first_seq + done + i
-                birth = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 12000))
+                # unique per province: a birth day per thousand numbers, the sequence digits within it
+                birth = dt.date(1965, 1, 1) + dt.timedelta(days=(seq // 1000) % 12000)
                 number = ids.make_id_number(f"{org.province_code}0102", birth, seq % 1000)
-                number = number if seq < 1000 else ids.make_id_number(
-                    f"{org.province_code}{(seq // 1000) % 100:02d}02", birth, seq % 1000
-                )  # fmt: skip
                 persons.append(Person(
                     name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
                     id_cipher=pii.encrypt(number, context=ID_CONTEXT), id_index=pii.blind_index(number, context=ID_CONTEXT),
