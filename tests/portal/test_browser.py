@@ -136,11 +136,12 @@ def test_worker_to_member_card_transfer_and_data(
     phone.locator(".reqs li", has_text="西镇丁公司工会").wait_for()
     shot(phone, screenshot, "me-07-membership")
     # the receiving union takes the request up on its queue page …
+    page.set_viewport_size({"width": 1280, "height": 700})
     browser_login("west_admin")
     page.goto(f"{url}/portal/requests/")
+    shot(page, screenshot, "me-08-staff-queue")
     page.locator("tr", has_text="林小雨").locator("button[value=accept]").click()
     page.wait_for_url("**/portal/requests/")
-    shot(page, screenshot, "me-08-staff-queue")
     t = Transfer.objects.get()
     assert t.to_org.code == "T0006" and t.status == "pending"
     phone.reload()

@@ -146,7 +146,7 @@ def data(request: HttpRequest) -> dict[str, Any]:
     return exports.held(_m(request))
 
 
-@router.put("me/address", url_name="me_address")
+@router.post("me/address", url_name="me_address")
 def address(request: HttpRequest, payload: AddressIn) -> dict[str, str]:
     return {"address": actions.address_update(member=_m(request), address=payload.address).address}
 

@@ -20,7 +20,7 @@ from gonghui.core.ids import mask_name
 from gonghui.core.pdf import qr_png
 from gonghui.members.codes import Reason
 from gonghui.members.public import public_page
-from gonghui.portal import actions, auth, consents, exports, selectors, signing
+from gonghui.portal import actions, auth, conf, consents, exports, selectors, signing
 from gonghui.portal.auth import Member, member_page
 from gonghui.portal.models import MemberRequest, RequestKind
 from gonghui.portal.targets import find_unions, org_from_join_code
@@ -33,7 +33,8 @@ def _m(request: HttpRequest) -> Member:
 def _page(
     request: HttpRequest, template: str, ctx: dict[str, Any], tab: str, status: int = 200
 ) -> HttpResponse:
-    return render(request, template, {"member": _m(request), "tab": tab, **ctx}, status=status)
+    days = conf.get("GONGHUI_PORTAL_ANSWER_WORKING_DAYS")
+    return render(request, template, {"member": _m(request), "tab": tab, "days": days, **ctx}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
