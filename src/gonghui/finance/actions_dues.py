@@ -117,7 +117,7 @@ def _record(org: Org, items: list[tuple[Membership, int]], *, month: dt.date, pa
     the total to the union's ledger (会费收入)."""
     ids = [m.pk for m, _a in items]
     paying_already = set(
-        DuesPayment.objects.filter(membership_id__in=ids, month__year=month.year).values_list(
+        DuesPayment.objects.filter(org=org, membership_id__in=ids, month__year=month.year).values_list(
             "membership_id", flat=True
         )
     )

@@ -2,7 +2,8 @@
 a recount from the rows, and the check and rebuild `gonghui stats --verify/--rebuild` run.
 
 Definitions (the recount is the definition; the actions keep the counters equal to it):
-- members_paying (per year): memberships with at least one dues payment for a month of that year;
+- members_paying (per year): memberships with at least one dues payment for a month of that year
+  (counted per union: a member who paid in two unions that year counts in each);
 - collected_fen (per year): dues paid for the months of that year;
 - in_arrears_6m (year 0): dues accounts flagged by the last arrears check (`dues_arrears_refresh`);
 - due_fen (per year): union funds due for the periods starting in that year;
