@@ -36,6 +36,8 @@ def shot(page: Any, screenshot: Any, name: str) -> None:
     from tests.conftest import SCREENSHOTS
 
     if os.environ.get("GONGHUI_SCREENSHOTS") == "1":
+        # a full-page capture would paint the fixed tab bar mid-page: put it at the end
+        page.add_style_tag(content=".me-tabs { position: static; margin: 1rem 0 0; }")
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 

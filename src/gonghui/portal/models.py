@@ -60,6 +60,15 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+DATA_LABELS = {
+    "from_org": _("转出工会代码"),
+    "reason": _("原因"),
+    "household_size": _("家庭人口"),
+    "household_income": _("家庭年收入（元）"),
+    "children_in_school": _("在学子女数"),
+    "situation": _("家庭情况"),
+}
+
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
@@ -103,6 +112,13 @@ class MemberRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def data_display(self) -> list[tuple[str, object]]:
+        """The request's details as (label, value), for the union's queue."""
+        return [
+            (str(DATA_LABELS[k]), v) for k, v in self.data.items() if k in DATA_LABELS and v not in ("", None)
+        ]
 
 
 class RequestPhoto(models.Model):
