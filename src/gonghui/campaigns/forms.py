@@ -34,7 +34,7 @@ class CampaignEditForm(forms.Form):
     growth_rate = forms.DecimalField(label=_("增长率（%）"), min_value=0, max_value=1000, decimal_places=2, required=False,
                                      help_text=_("如 52 表示比基数增长 52%"))  # fmt: skip
     net_minimum = forms.IntegerField(label=_("净增不少于"), min_value=0, required=False,
-                                     help_text=_("两项都填时取其大者（seed 000：增长52%、净增6000名以上）"))  # fmt: skip
+                                     help_text=_("两项都填时取其大者（例：某县要求增长52%、净增6000名以上）"))  # fmt: skip
     behind_margin = forms.DecimalField(label=_("落后判定（百分点）"), min_value=0, max_value=100, decimal_places=2, initial=5,
                                        help_text=_("完成率低于序时进度超过该百分点即标为落后"))  # fmt: skip
     description = forms.CharField(

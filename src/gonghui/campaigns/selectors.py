@@ -480,6 +480,9 @@ def behind_for(user: Any, *, on: dt.date | None = None, limit: int = 8) -> list[
         root = c.org if c.org_path.startswith(scope) else user.org
         b = board(c, root=root, on=on, with_groups=False)
         behind = sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))  # the nearest levels first
+        # one level: the nearest units behind (the townships for a county), furthest behind first
+        top = min((u.org.depth for u in behind), default=0)
+        behind = sorted((u for u in behind if u.org.depth == top), key=lambda u: (-u.gap, u.org.path))
         if behind:
             out.append(
                 {"campaign": c, "board": b, "units": behind[:limit], "more": max(0, len(behind) - limit)}
