@@ -286,9 +286,10 @@ LOGGING = {
 # --- domain settings (DOMAIN.md marks these *unverified*: defaults here, shown in help text) ---
 # 建会率 denominator: surveyed employers with at least this many employees.
 GONGHUI_COVERAGE_MIN_EMPLOYEES = int(os.environ.get("GONGHUI_COVERAGE_MIN_EMPLOYEES", 25))
-# Dashboards count the history of subtrees up to this many members live, and read the daily
-# snapshots (`gonghui stats --snapshot`, run by the worker each night) above it.
-GONGHUI_DASHBOARD_LIVE_LIMIT = int(os.environ.get("GONGHUI_DASHBOARD_LIVE_LIMIT", 200_000))
+# Dashboards read the history of a union with units under it (same day last year, year ends,
+# groups) from the daily snapshots (`gonghui stats --snapshot`, run by the worker each night);
+# a subtree of up to this many members is counted live instead (default 0: never; issue 19).
+GONGHUI_DASHBOARD_LIVE_LIMIT = int(os.environ.get("GONGHUI_DASHBOARD_LIVE_LIMIT", 0))
 # Roster imports (rosters/files.py): uploaded files and error files are sealed with the PII key
 # and deleted this many days after the job ends; caps on one file's data rows and stored problems.
 GONGHUI_IMPORT_RETENTION_DAYS = int(os.environ.get("GONGHUI_IMPORT_RETENTION_DAYS", 7))

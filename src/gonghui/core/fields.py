@@ -38,12 +38,12 @@ class PathPrefix(models.lookups.StartsWith):
 
     lookup_name = "startswith"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         if not self.rhs_is_direct_value() or not isinstance(self.rhs, str) or not self.rhs:
             return super().as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         upper = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
-        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, *lhs_params, upper]
+        return f"({lhs} >= %s AND {lhs} < %s)", (*lhs_params, self.rhs, *lhs_params, upper)
 
 
 def org_path_columns() -> list[tuple[type[models.Model], str]]:

@@ -100,9 +100,10 @@ def _group_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
 
 def dashboard(org: Org, *, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the dashboard page shows. Current figures come from the counters; history and
-    groups are counted live for subtrees up to GONGHUI_DASHBOARD_LIVE_LIMIT members and read from
-    the daily snapshots above that (reports/snapshots.py), falling back to counting any date
-    a snapshot is missing for."""
+    groups of a union with units under it are read from the daily snapshots (reports/snapshots.py;
+    counted live only for subtrees up to GONGHUI_DASHBOARD_LIVE_LIMIT members, default 0, and for
+    a date a snapshot is missing for). A base union has no snapshots: its own rows are counted
+    through the path index — one union's members, never a subtree's (issue 19)."""
     today = today or timezone.localdate()
     stats = subtree_stats(org)
     now = stats["members"] + stats["retained_members"]
