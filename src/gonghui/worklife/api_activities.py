@@ -28,7 +28,7 @@ from gonghui.core.schema import (
     UInt,
     Year,
 )
-from gonghui.members.models import Membership, Person
+from gonghui.members.models import CURRENT_STATUSES, Membership, Person
 from gonghui.worklife import actions_activities as acts
 from gonghui.worklife import actions_groups, activity_import, codes, selectors
 from gonghui.worklife.api import router
@@ -190,7 +190,7 @@ class GroupOut(Schema):
     @staticmethod
     def resolve_members(obj: UnionGroup) -> list[dict[str, Any]]:
         return [{"member_id": g.membership_id, "member_no": g.membership.member_no, "name": g.membership.person.name}
-                for g in obj.assignments.select_related("membership__person").order_by("membership__member_no")]  # fmt: skip
+                for g in obj.assignments.filter(membership__status__in=CURRENT_STATUSES).select_related("membership__person").order_by("membership__member_no")]  # fmt: skip
 
 
 @router.get("/worklife/groups", response=list[GroupOut], summary="工会小组")

@@ -227,7 +227,11 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("已编入 %(n)d 名会员。") % {"n": n})
                 return redirect("worklife:group", g.pk)
-    members = g.assignments.select_related("membership__person").order_by("membership__member_no")
+    members = (
+        g.assignments.filter(membership__status__in=CURRENT_STATUSES)
+        .select_related("membership__person")
+        .order_by("membership__member_no")
+    )  # members who left or moved stay assigned as history, not listed
     return render(request, "worklife/group.html", {"g": g, "members": members, "form": form,
                                                    "crumbs": crumbs(org_crumb(g.org), (reverse("worklife:groups", args=[g.org.code]), _("工会小组")))})  # fmt: skip
 
