@@ -1,6 +1,6 @@
 #!/bin/sh
-# make test: the whole suite on SQLite, then on PostgreSQL, then the Citus part (below) — from GONGHUI_TEST_POSTGRES_URL, or a
-# throwaway cluster started here when PostgreSQL's binaries are installed.
+# make test: the whole suite on SQLite, then on PostgreSQL — from GONGHUI_TEST_POSTGRES_URL, or a
+# throwaway cluster started here when PostgreSQL's binaries are installed — then the Citus part.
 set -eu
 BIN=${BIN:-.venv/bin}
 PYTEST_ARGS=${PYTEST_ARGS:-}
@@ -37,8 +37,12 @@ if [ -z "$CITUS_URL" ] && ls /usr/lib/postgresql/*/lib/citus.so >/dev/null 2>&1;
 fi
 if [ -n "$CITUS_URL" ]; then
   echo "== tests on Citus =="
+  # the register's races and a few of its acts from the main suite (the whole suite takes ~20 s a
+  # test on a 3-node cluster on 2 cores; docs/decisions.md lists the acts that do not run there yet)
   GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
-    tests/citus tests/members/test_concurrency.py tests/members/test_actions.py
+    tests/citus "tests/members/test_concurrency.py::test_eight_concurrent_approvers_on_postgresql" \
+    "tests/members/test_concurrency.py::test_two_unions_register_the_same_person_at_once_on_postgresql" \
+    tests/members/test_actions.py -k "citus or postgresql or transfer_started_by or person_is_kept or already_a_member"
 else
   echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="
 fi

@@ -218,3 +218,26 @@ def _sql(qs: Any) -> str:
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
         return cur.mogrify(sql, params)
+
+
+@pytest.mark.django_db
+def test_the_gatekeeper_and_the_audit_log_work_on_the_cluster(client):
+    """A clerk of 云南's union opens their member's page and reveals the ID number (audited); the
+    member of 广东 answers 404, exactly like a missing one."""
+    from gonghui.accounts.models import Role, User
+    from gonghui.core.models import AuditEntry
+
+    p = _provinces()
+    mine, other = _register(p["a"], 1300), _register(p["b"], 1301)
+    clerk = User(username="yn_clerk", org=p["a"], role=Role.CLERK)
+    clerk.set_password("test-pass-9271")
+    clerk.save()
+    client.force_login(clerk)
+    assert client.get(f"/members/{mine.pk}/").status_code == 200
+    assert client.get(f"/members/{other.pk}/").status_code == 404
+    assert client.get("/members/999999999/").status_code == 404
+    r = client.post(f"/members/{mine.pk}/reveal/", {"purpose": "view"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert AuditEntry.objects.filter(
+        username="yn_clerk", action="pii.reveal", object_id=str(mine.person_id)
+    ).exists()

@@ -100,9 +100,14 @@ def person_history(person: Person, scope_prefix: str) -> dict[str, Any]:
     memberships = list(person.memberships.select_related("org").order_by("joined_on", "id"))
     events = list(
         MembershipEvent.objects.filter(person=person)
-        .select_related("from_org", "to_org", "membership__org", "user")
+        .select_related("from_org", "to_org", "user")
         .order_by("on", "id")
     )
+    # the event's membership from the list above, not a join on membership id (on Citus that join
+    # is not on the distribution column and is refused; this way both reads stay on the person's shard)
+    by_id = {m.pk: m for m in memberships}
+    for e in events:
+        e.membership = by_id[e.membership_id]
     transfers = list(
         Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-started_at")
     )
