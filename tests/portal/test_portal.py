@@ -56,7 +56,7 @@ def test_card_token_signature_and_expiry(member_client: Any, member: Any, settin
     assert signing.key_path().stat().st_mode & 0o077 == 0
 
 
-def test_retain_request_goes_to_the_union_queue(
+def test_requests_go_to_the_union_queue(
     member_client: Any, member: Any, tree: dict[str, Any], client: Any
 ) -> None:
     from gonghui.members.models import Membership
@@ -78,6 +78,19 @@ def test_retain_request_goes_to_the_union_queue(
     east.post(f"/portal/requests/{r.pk}/answer/", {"verb": "accept"})
     assert Membership.objects.get(pk=member.pk).status == "retained"
     assert "已办结" in member_client.get("/me/membership/").content.decode()
+    # 金秋助学 with a photo from the phone: the union opens a hardship file with it as a document
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.care.models import HardshipFile
+
+    photo = SimpleUploadedFile("admission.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200, content_type="image/png")
+    member_client.post("/me/services/", {"kind": "jinqiu", "household_size": "3", "household_income": "30000",
+                                         "children_in_school": "1", "situation": "孩子考上大学", "photos": [photo]})  # fmt: skip
+    r = MemberRequest.objects.get(kind="jinqiu")
+    assert r.photos.count() == 1
+    east.post(f"/portal/requests/{r.pk}/answer/", {"verb": "accept"})
+    f = HardshipFile.objects.get(person=member.person)
+    assert f.children_in_school == 1 and f.documents.count() == 1
 
 
 def test_my_data_reveals_phone_change_consent(

@@ -5,6 +5,7 @@ member asks, the unions decide, as they do for a worker at the counter."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -138,8 +139,10 @@ def _photo_add(r: MemberRequest, upload: Any) -> RequestPhoto:
         content_type=ctype,
         size=size,
     )
-    p.stored.save(f"portal/{timezone.localdate():%Y}/{pii.blind_index(str(r.pk) + str(timezone.now()), context='upload')}{ext}",
-                  ContentFile(upload.read()), save=False)  # fmt: skip
+    # a random name, never the uploaded one; served only through the hardship file it ends up in
+    p.stored.save(
+        f"portal/{timezone.localdate():%Y}/{uuid.uuid4().hex}{ext}", ContentFile(upload.read()), save=False
+    )
     p.save()
     return p
 
@@ -158,7 +161,11 @@ def request_withdraw(*, member: Member, request: MemberRequest) -> MemberRequest
 @transaction.atomic
 def request_answer(*, user: Any, request: MemberRequest, verb: str, answer: str = "") -> MemberRequest:
     """A clerk of the union in whose queue the request sits accepts or declines it."""
-    r = MemberRequest.objects.select_for_update().select_related("membership", "org").get(pk=request.pk)
+    r = (
+        MemberRequest.objects.select_for_update(of=("self",))
+        .select_related("membership", "org")
+        .get(pk=request.pk)
+    )
     if r.status != RequestStatus.PENDING:
         raise ApplicationError(_("该事项已处理。"), code="request_state")
     answer = (answer or "").strip()[:300]

@@ -129,7 +129,9 @@ def public_check(request: HttpRequest, token: str) -> HttpResponse:
     if payload is not None and not reason:
         from gonghui.members.models import CURRENT_STATUSES, Membership
 
-        current = Membership.objects.filter(pk=payload.get("mid"), status__in=CURRENT_STATUSES).exists()
+        current = Membership.objects.filter(
+            pk=int(payload.get("mid") or 0), status__in=CURRENT_STATUSES
+        ).exists()
         ctx = {"result": "valid" if current else "invalid", "reason": "" if current else "ended"}
     if payload is not None:
         ctx.update(name=payload.get("n", ""), union=payload.get("u", ""))
