@@ -10,6 +10,7 @@ export DJANGO_SETTINGS_MODULE=gonghui.settings
 "$BIN/gonghui" demo --if-empty
 "$BIN/gonghui" collectstatic --noinput -v 0
 "$BIN/gonghui" stats --snapshot --schedule   # history for large dashboards, then nightly by the worker
+"$BIN/gonghui" reminders --schedule > /dev/null   # idle scores, working-life counters, reminders; then nightly
 
 "$BIN/gonghui" worker --queue-name default > "${GONGHUI_DATA_DIR:-var}/worker.log" 2>&1 &
 WORKER=$!

@@ -55,3 +55,25 @@ def daily_worklife() -> dict[str, Any]:
     done = run_daily()
     schedule_daily()
     return done
+
+
+def backfill_demo(months: int = 6, today: dt.date | None = None) -> int:
+    """After a bulk load (the demo): score every union as of the end of each of the last `months`
+    months (the trend's points), then as of today. Returns today's idle unions."""
+    from gonghui.worklife import counters, stats
+    from gonghui.worklife.models_idle import LifeCounter
+
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    ends = []
+    for _i in range(months):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        ends.append(nxt - dt.timedelta(days=1))
+    for day in sorted(ends):
+        counters.refresh_all(day)
+        stats.record_trend(day)
+    counters.refresh_all(today)
+    stats.record_trend(today)
+    root = LifeCounter.objects.order_by("path").first()
+    return root.idle_unions if root else 0
