@@ -21,7 +21,7 @@ def _member_route(name: str) -> bool:
 
 
 def test_member_session_and_token_reach_no_staff_route(
-    member_client: Any, member_token: dict[str, str], tree: dict[str, Any]
+    member_client: Any, member_token: dict[str, str], tree: dict[str, Any], member: Any
 ) -> None:
     from django.test import Client
 
@@ -57,6 +57,14 @@ def test_member_session_and_token_reach_no_staff_route(
                         assert resp["Location"].startswith("/login/"), where
                 checked += 1
     assert checked > 200
+    # the converse: the same credentials do open the member's own pages and API
+    for url in ("/me/", "/me/status/", "/me/card/", "/me/membership/", "/me/services/", "/me/data/"):
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        text = resp.content.decode()
+        assert "东镇甲公司工会" in text or "林小雨" in text or url in ("/me/status/", "/me/services/"), url
+    body = client.get("/api/v1/me", **member_token).json()
+    assert body["membership"]["member_no"] == member.member_no
 
 
 def test_staff_session_and_token_reach_no_member_route(
@@ -77,14 +85,3 @@ def test_staff_session_and_token_reach_no_member_route(
             assert resp.status_code == 403, f"{method.upper()} {url} ({name}) as staff → {resp.status_code}"
             checked += 1
     assert checked >= 15
-
-
-def test_member_sees_own_pages_and_api(member_client: Any, member_token: dict[str, str], member: Any) -> None:
-    """The converse: the same credentials do open the member's own pages."""
-    for url in ("/me/", "/me/status/", "/me/card/", "/me/membership/", "/me/services/", "/me/data/"):
-        resp = member_client.get(url)
-        assert resp.status_code == 200, url
-        text = resp.content.decode()
-        assert "东镇甲公司工会" in text or "林小雨" in text or url in ("/me/status/", "/me/services/"), url
-    body = member_client.get("/api/v1/me", **member_token).json()
-    assert body["membership"]["member_no"] == member.member_no

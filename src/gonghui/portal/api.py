@@ -37,6 +37,14 @@ class SentOut(Schema):
     sent_to: str
 
 
+class TooManyOut(Schema):
+    """429: too many codes or sign-in attempts (per phone, per client IP)."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
 class RequestIn(Schema):
     kind: Str20
     to_org: Str120 = ""
@@ -72,13 +80,17 @@ def _req(r: MemberRequest) -> dict[str, Any]:
             "answer": r.answer, "created_at": r.created_at}  # fmt: skip
 
 
-@router.post("me/signin/code", auth=None, response=SentOut, url_name="public_me_signin_code")
+@router.post(
+    "me/signin/code", auth=None, response={200: SentOut, 429: TooManyOut}, url_name="public_me_signin_code"
+)
 def signin_code(request: HttpRequest, payload: PhoneIn) -> dict[str, str]:
     """Send a sign-in code (only to a phone the register holds; the answer is the same either way)."""
     return {"sent_to": auth.signin_code(request, payload.phone)}
 
 
-@router.post("me/signin/token", auth=None, response=TokenOut, url_name="public_me_signin_token")
+@router.post(
+    "me/signin/token", auth=None, response={200: TokenOut, 429: TooManyOut}, url_name="public_me_signin_token"
+)
 def signin_token(request: HttpRequest, payload: SigninIn) -> dict[str, Any]:
     row, secret = auth.signin(request, payload.phone, payload.code, kind=TokenKind.API)
     return {"token": secret, "expires_at": row.expires_at}
