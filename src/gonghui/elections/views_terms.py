@@ -162,7 +162,8 @@ def _election_help() -> list[str]:
 def election_new(request: HttpRequest, code: str) -> HttpResponse:
     org = access.get_org(request.user, code, Perm.ORG_MANAGE)
     members = actions.member_count(org)
-    initial = {"meeting_date": org.term_end or timezone.localdate(), "due": members, "term_years": conf.rules().default_term_years,
+    today = timezone.localdate()  # never a past date by default (an overdue term ended long ago)
+    initial = {"meeting_date": max(org.term_end or today, today), "due": members, "term_years": conf.rules().default_term_years,
                "meeting_type": MeetingType.GENERAL if members <= conf.rules().general_meeting_max else MeetingType.DELEGATES}  # fmt: skip
     form = forms.ElectionForm(request.POST or None, initial=initial)
     del form.fields["present"]

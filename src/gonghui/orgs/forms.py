@@ -50,6 +50,9 @@ class OrgEditForm(forms.Form):
         }
 
 
+CHOOSE = ("", _("— 请选择 —"))
+
+
 class OrgCreateForm(OrgEditForm):
     kind = forms.ChoiceField(label=_("类别"))
     field_order = ["kind", "name"]
@@ -57,9 +60,9 @@ class OrgCreateForm(OrgEditForm):
     def __init__(self, *args: Any, parent: Org, **kwargs: Any):
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_CHILDREN.get(parent.kind, frozenset())
-        cast(forms.ChoiceField, self.fields["kind"]).choices = [
-            (k, label) for k, label in OrgKind.choices if k in allowed
-        ]
+        kinds = [(k, label) for k, label in OrgKind.choices if k in allowed]
+        # one possible kind is the obvious default; among several the admin chooses (issue 18)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds if len(kinds) == 1 else [CHOOSE, *kinds]
         self.fields["region_code"].initial = parent.region_code
 
 
@@ -77,6 +80,9 @@ class MoveForm(forms.Form):
         cast(forms.ChoiceField, self.fields["parent"]).choices = _org_choices(
             parents.filter(kind__in=ok_kinds)
         )
+        current = org.get_parent()
+        if current is not None:  # unchanged, the form moves nothing (issue 18)
+            self.fields["parent"].initial = current.code
 
 
 class DissolveForm(forms.Form):
@@ -106,8 +112,8 @@ class EmployerForm(forms.Form):
     name = forms.CharField(label=_("单位名称"), max_length=120)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False,
                                   help_text=_("18 位，按 GB 32100 校验；首位可为 1–9、A、N、Y"))  # fmt: skip
-    economic_type = forms.ChoiceField(label=_("经济类型"), choices=EconomicType.choices)
-    industry = forms.ChoiceField(label=_("国民经济行业"), choices=Industry.choices)
+    economic_type = forms.ChoiceField(label=_("经济类型"), choices=[CHOOSE, *EconomicType.choices])
+    industry = forms.ChoiceField(label=_("国民经济行业"), choices=[CHOOSE, *Industry.choices])
     region_code = forms.RegexField(
         label=_("所在政区代码"), regex=r"^\d{6}$", error_messages={"invalid": _("政区代码应为 6 位数字")}
     )

@@ -239,8 +239,13 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "orgs/employer_detail.html",
-        {"e": employer, "surveys": employer.surveys.select_related("surveyed_by")[:50]},
-    )
+        {
+            "e": employer, "surveys": employer.surveys.select_related("surveyed_by")[:50],
+            # a union outside the user's scope is named, not linked (its page would answer 404)
+            "area_link": access.in_scope(request.user, employer.area_org.path),
+            "union_link": employer.union is not None and access.in_scope(request.user, employer.union.path),
+        },
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,8 +16,19 @@ from gonghui.members.views.common import (
     _federation,
     _per_page,
 )
+from gonghui.orgs.models import Org
 
 # --- join codes ---------------------------------------------------------------------------
+
+
+def _poster_org(request: HttpRequest, code: str) -> Org:
+    """A union in scope, or the federation's county-wide entry the join-codes page lists for
+    everyone (its link is public; a township clerk prints its poster too — issue 18)."""
+    root = selectors.top_federation(access.acting_org(request))
+    if code == root.code:
+        access.require(request.user, Perm.VIEW)
+        return root
+    return access.get_org(request.user, code)
 
 
 @require_GET
@@ -41,7 +52,7 @@ def qr_codes(request: HttpRequest) -> HttpResponse:
 @require_GET
 @access.page(Perm.VIEW)
 def qr_png(request: HttpRequest, code: str) -> HttpResponse:
-    org = access.get_org(request.user, code)
+    org = _poster_org(request, code)
     from gonghui.core.pdf import qr_png
 
     resp = HttpResponse(qr_png(join_url(request, org.code)), content_type="image/png")
@@ -52,7 +63,7 @@ def qr_png(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @access.page(Perm.VIEW)
 def qr_poster(request: HttpRequest, code: str) -> HttpResponse:
-    org = access.get_org(request.user, code)
+    org = _poster_org(request, code)
     data = pdfs.join_poster_pdf(
         org_name=org.name, federation=_federation(org), url=join_url(request, org.code)
     )
