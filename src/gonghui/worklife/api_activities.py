@@ -5,6 +5,7 @@ groups, registered on worklife.api.router."""
 import datetime as dt
 from typing import Any, Literal
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Field, File, Form, Schema
 from ninja.files import UploadedFile
@@ -185,21 +186,39 @@ class GroupOut(Schema):
     org: str = Field(..., alias="org.code")
     name: str
     leader_id: int | None
+    member_count: int
+
+    @staticmethod
+    def resolve_member_count(obj: UnionGroup) -> int:
+        n = getattr(obj, "n_current", None)
+        return (
+            int(n)
+            if n is not None
+            else obj.assignments.filter(membership__status__in=CURRENT_STATUSES).count()
+        )
+
+
+class GroupDetailOut(GroupOut):
     members: list[GroupMemberOut]
 
     @staticmethod
     def resolve_members(obj: UnionGroup) -> list[dict[str, Any]]:
+        rows = obj.assignments.filter(membership__status__in=CURRENT_STATUSES).select_related(
+            "membership__person"
+        )
         return [{"member_id": g.membership_id, "member_no": g.membership.member_no, "name": g.membership.person.name}
-                for g in obj.assignments.filter(membership__status__in=CURRENT_STATUSES).select_related("membership__person").order_by("membership__member_no")]  # fmt: skip
+                for g in rows.order_by("membership__member_no")]  # fmt: skip
 
 
 @router.get("/worklife/groups", response=list[GroupOut], summary="工会小组")
 @paginate(Pagination)
 def group_list(request: HttpRequest, under: Code | None = None) -> Any:
-    return selectors.under(selectors.groups(request.user), request.user, under).order_by("org_path", "name")
+    qs = selectors.under(selectors.groups(request.user), request.user, under)
+    current = Count("assignments", filter=Q(assignments__membership__status__in=CURRENT_STATUSES))
+    return qs.annotate(n_current=current).order_by("org_path", "name")
 
 
-@router.post("/worklife/groups", response={201: GroupOut, **ERRORS}, summary="建立工会小组")
+@router.post("/worklife/groups", response={201: GroupDetailOut, **ERRORS}, summary="建立工会小组")
 def group_create(request: HttpRequest, payload: GroupIn) -> Any:
     org = access.get_org(request.user, payload.org, Perm.UNION_WORK)
     return 201, actions_groups.group_create(user=request.user, org=org, name=payload.name)
@@ -209,12 +228,14 @@ def _group(request: HttpRequest, group_id: int, perm: Perm = Perm.VIEW) -> Union
     return access.get_scoped(selectors.groups(request.user), request.user, group_id, perm=perm)
 
 
-@router.get("/worklife/groups/{group_id}", response={200: GroupOut, **ERRORS}, summary="工会小组详情")
+@router.get("/worklife/groups/{group_id}", response={200: GroupDetailOut, **ERRORS}, summary="工会小组详情")
 def group_detail(request: HttpRequest, group_id: Id) -> Any:
     return _group(request, group_id)
 
 
-@router.post("/worklife/groups/{group_id}/members", response={200: GroupOut, **ERRORS}, summary="编入会员")
+@router.post(
+    "/worklife/groups/{group_id}/members", response={200: GroupDetailOut, **ERRORS}, summary="编入会员"
+)
 def group_assign(request: HttpRequest, group_id: Id, payload: GroupMembersIn) -> Any:
     g = _group(request, group_id, Perm.UNION_WORK)
     actions_groups.group_assign(
@@ -224,7 +245,9 @@ def group_assign(request: HttpRequest, group_id: Id, payload: GroupMembersIn) ->
 
 
 @router.delete(
-    "/worklife/groups/{group_id}/members/{member_id}", response={200: GroupOut, **ERRORS}, summary="移出会员"
+    "/worklife/groups/{group_id}/members/{member_id}",
+    response={200: GroupDetailOut, **ERRORS},
+    summary="移出会员",
 )
 def group_remove(request: HttpRequest, group_id: Id, member_id: Id) -> Any:
     g = _group(request, group_id, Perm.UNION_WORK)
@@ -233,7 +256,9 @@ def group_remove(request: HttpRequest, group_id: Id, member_id: Id) -> Any:
     return _group(request, group_id)
 
 
-@router.post("/worklife/groups/{group_id}/leader", response={200: GroupOut, **ERRORS}, summary="设定组长")
+@router.post(
+    "/worklife/groups/{group_id}/leader", response={200: GroupDetailOut, **ERRORS}, summary="设定组长"
+)
 def group_leader(request: HttpRequest, group_id: Id, payload: LeaderIn) -> Any:
     g = _group(request, group_id, Perm.UNION_WORK)
     m = memberships_in_scope(request, [payload.member_id])[0] if payload.member_id else None
