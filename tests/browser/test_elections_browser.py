@@ -81,13 +81,13 @@ def test_formation_from_request_to_approval(page: Any, live_server: Any, tree: d
     page.locator("h1 .tag", has_text="已批复成立").wait_for()
     screenshot("elections-02-formation-approved")
     year = timezone.localdate().year
-    assert f"会总工发〔{year}〕1号" in page.content()
-    href = page.locator("a", has_text=f"✔ 会总工发〔{year}〕1号").get_attribute("href")
+    assert f"西镇总工会〔{year}〕1号" in page.content()
+    href = page.locator("a", has_text=f"✔ 西镇总工会〔{year}〕1号").get_attribute("href")
     png = _pdf_rendered(page, f"{live_server.url}{href}", tmp_path, "formation-approval")
     assert png.stat().st_size > 5000
     page.click("text=查看成立的工会")
     assert "戊公司工会委员会" in page.locator("h1").inner_text()
-    assert f"会总工发〔{year}〕1号" in page.content()
+    assert f"西镇总工会〔{year}〕1号" in page.content()
 
 
 def test_election_from_candidates_to_approved_results(page: Any, live_server: Any, tree: dict[str, Any], browser_login: Any,

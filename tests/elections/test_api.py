@@ -83,7 +83,7 @@ def test_formation_through_the_api(client: Any, tree: dict[str, Any], api_token:
     r = call(client, "post", f"/formations/{fid}/decision", county, {"decision": "approve", "term_years": 5})
     assert r.status_code == 200, r.json()
     body = r.json()
-    assert body["status"] == "approved" and body["org"] and body["approval_no"].startswith("会总工发")
+    assert body["status"] == "approved" and body["org"] and body["approval_no"].startswith("西镇总工会〔")
     kinds = {d["kind"] for d in body["documents"]}
     assert kinds == {"request", "roster", "approval"}
     approval = next(d for d in body["documents"] if d["kind"] == "approval")

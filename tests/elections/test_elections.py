@@ -333,7 +333,7 @@ def test_tie_then_second_round_then_results_approved(tree: dict[str, Any], membe
     assert e.status == ElectionStatus.RETURNED
     e = actions.election_submit(user=tree["users"]["east_admin"], election=e)
     e = actions.election_decide(user=tree["users"]["east_reviewer"], election=e, approve=True)
-    assert e.status == ElectionStatus.APPROVED and e.approval_no.startswith("会总工发")
+    assert e.status == ElectionStatus.APPROVED and e.approval_no.startswith("东镇总工会〔")
     org = Org.objects.get(pk=e.org_id)
     assert org.chair_name == ms[0].person.name
     assert (org.term_number, org.term_start, org.term_end) == (2, TODAY, rules.term_end(TODAY, 5))

@@ -164,7 +164,7 @@ def test_approval_creates_the_union_with_its_three_documents(tree: dict[str, Any
     )
     org = Org.objects.get(pk=f.org_id)
     assert org.name == "戊公司工会委员会" and Org.objects.get_parent(org).code == "T0005"
-    assert org.approval_no == f.approval_no == f"会总工发〔{year}〕1号"
+    assert org.approval_no == f.approval_no == f"西镇总工会〔{year}〕1号"  # issued by 西镇 (issue 18)
     # 筹建: no term, no chair until the founding assembly elects them (工会法 art. 10)
     assert (org.term_number, org.term_start, org.term_end, org.chair_name) == (None, None, None, "")
     assert org.founded_on == dt.date(2026, 3, 1)
@@ -313,7 +313,7 @@ def test_concurrent_approvals_get_distinct_gap_free_numbers(tree: dict[str, Any]
         Formation.objects.filter(pk__in=[f.pk for f in fs]).values_list("approval_no", flat=True)
     )
     year = dt.date.today().year
-    assert numbers == sorted(f"会总工发〔{year}〕{n}号" for n in range(1, 5))
+    assert numbers == sorted(f"西镇总工会〔{year}〕{n}号" for n in range(1, 5))
 
 
 def test_pdf_bytes_are_pdfs(tree: dict[str, Any]) -> None:

@@ -132,3 +132,23 @@ def test_help_pages_exist_and_are_linked(login: Any, tree: dict[str, Any]) -> No
     annual = client.get("/reports/annual/T0002/").content.decode()
     assert 'href="/help/reports/"' in annual and "口径说明见系统帮助" in annual
     assert "职工 25 人及以上" in client.get("/help/reports/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_process_without_requests_reads_the_stored_value(tree: dict[str, Any]) -> None:
+    """A command or the task worker lays the rows over settings at its first connection."""
+    from django.db import connection
+
+    from gonghui.elections import conf
+    from gonghui.sysconf import store
+    from gonghui.sysconf.models import Setting
+
+    Setting.objects.create(key="GONGHUI_TERM_DUE_DAYS", value="45")
+    assert conf.rules().due_days == 90  # this process has not looked yet
+    store.stamp_now()
+    try:
+        store.on_first_connection(sender=None, connection=connection)
+        assert conf.rules().due_days == 45
+    finally:
+        store._stamp().unlink()
+        store._seen[0] = None

@@ -49,11 +49,14 @@ class AccountForm(forms.Form):
 
 
 def _show_password(request: HttpRequest, target: User, password: str, *, created: bool) -> HttpResponse:
-    return render(
+    """The one-time password, shown this once: never kept by a browser cache or a proxy."""
+    resp = render(
         request,
         "accounts/one_time_password.html",
         {"target": target, "password": password, "created": created},
     )
+    resp["Cache-Control"] = "no-store"
+    return resp
 
 
 @access.page(Perm.USER_MANAGE)

@@ -8,7 +8,9 @@ class SysconfConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core.signals import request_started
+        from django.db.backends.signals import connection_created
 
-        from gonghui.sysconf.store import on_request_started
+        from gonghui.sysconf.store import on_first_connection, on_request_started
 
         request_started.connect(on_request_started, dispatch_uid="gonghui.sysconf.apply")
+        connection_created.connect(on_first_connection, dispatch_uid="gonghui.sysconf.first_connection")

@@ -5,7 +5,8 @@ variable into a setting). So that every reader sees a value changed in 系统设
 rewritten, `apply()` lays the rows over `settings`; a row deleted (恢复默认) gives back the value
 that was there before. A change touches a stamp file in the data folder; each request starts by
 looking at the stamp's time (no query) and reloads the rows when another process changed them.
-Processes that serve no request (a command, the task worker) call `apply()` themselves.
+A process that serves no request (a command such as `gonghui stats --rebuild`, the task
+worker) lays them over when it opens its first database connection.
 """
 
 from __future__ import annotations
@@ -77,6 +78,25 @@ def stamp_now() -> None:
     p = _stamp()
     p.write_text(str(time.time_ns()))
     _seen[0] = p.stat().st_mtime_ns
+
+
+def on_first_connection(sender: Any, connection: Any, **_kwargs: Any) -> None:
+    """Once per process, when the first database connection opens (commands and the task worker
+    read the rules without a request). Only where a change was ever made (the stamp exists)."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.disconnect(dispatch_uid="gonghui.sysconf.first_connection")
+    if not _stamp().exists() or connection.alias != "default":
+        return
+    try:
+        with connection.cursor() as cursor:
+            q = connection.ops.quote_name
+            cursor.execute(f"SELECT {q('key')}, {q('value')} FROM {q('sysconf_setting')}")  # noqa: S608
+            rows = {k: v for k, v in cursor.fetchall() if k in BY_KEY}
+    except DatabaseError:  # before migrate
+        return
+    apply(rows)
+    _seen[0] = _stamp().stat().st_mtime_ns
 
 
 def reload_at_next_request() -> None:
