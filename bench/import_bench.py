@@ -351,6 +351,9 @@ def main() -> None:
         "--small", type=int, default=20_000, help="rows of the file for the django-import-export comparison"
     )
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument(
+        "--data", help="copy this data folder (a loaded demo county) instead of running `gonghui demo`"
+    )
     ap.add_argument("--floor-only", nargs=2, metavar=("XLSX", "DB"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.floor_only:
@@ -371,7 +374,11 @@ def main() -> None:
         )
 
         t = time.perf_counter()
-        for cmd in (["migrate", "-v", "0"], ["demo"]):
+        if args.data:
+            shutil.copytree(
+                args.data, work / "data", ignore=shutil.ignore_patterns("uploads", "workers", "*.log")
+            )
+        for cmd in (["migrate", "-v", "0"], *([] if args.data else [["demo"]])):
             r = subprocess.run([GONGHUI, *cmd], env=env, capture_output=True, text=True)
             if r.returncode:
                 raise SystemExit(f"gonghui {' '.join(cmd)} failed: {r.stderr[-2000:]}")
