@@ -101,6 +101,17 @@ def test_worker_to_member_card_transfer_and_data(
     assert phone.locator("#card-no").inner_text() == m.member_no
     assert phone.locator("#card-qr").evaluate("img => img.naturalWidth") > 100
     shot(phone, screenshot, "me-04-card")
+    # added to the home screen: the service worker keeps the last card for when the phone is offline
+    assert phone.evaluate("navigator.serviceWorker.ready.then(r => r.scope)").endswith("/me/")
+    phone.reload()  # now under the worker's control: this answer is kept
+    phone.wait_for_function("caches.has('gonghui-card-v1')")
+    phone.context.set_offline(True)
+    phone.goto(f"{url}/me/card/")
+    assert (
+        phone.locator("#card-no").inner_text() == m.member_no and phone.locator("#offline-note").is_visible()
+    )
+    phone.context.set_offline(False)
+    phone.goto(f"{url}/me/card/")
     check_url = phone.locator("#card-check-link").get_attribute("href")
 
     # 4. a checker opens the QR's address: masked name, union, valid
