@@ -141,3 +141,28 @@ def test_coverage_counts_employers_under_general_contracts_in_force(tree: dict[s
     assert east["coverage_rate"] == round(120 / 158, 4) and east["contracts_in_force"] == 1
     west = selectors.coverage(tree["orgs"]["T0005"].path, today)
     assert west["employers_covered"] == 0 and west["employers"] == 1  # 戊公司 has no union
+
+
+def test_attachment_is_kept_and_served_only_in_scope(tree: dict[str, Any], client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = _signed(tree, D(2025, 3, 1), D(2027, 2, 28))
+    client.force_login(tree["users"]["east_clerk"])
+    bad = SimpleUploadedFile("合同.exe", b"MZ\x90\x00", content_type="application/pdf")
+    assert (
+        "只能上传 PDF"
+        in client.post(f"/worklife/contracts/{c.pk}/attachments/", {"upload": bad}).content.decode()
+    )
+    pdf = SimpleUploadedFile("集体合同文本.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    assert (
+        client.post(
+            f"/worklife/contracts/{c.pk}/attachments/", {"upload": pdf, "note": "签字文本"}
+        ).status_code
+        == 302
+    )
+    a = c.attachments.get()
+    assert a.original_name == "集体合同文本.pdf" and a.stored.name.startswith("worklife/contracts/")
+    resp = client.get(f"/worklife/attachments/{a.pk}/")
+    assert resp.status_code == 200 and b"".join(resp.streaming_content).startswith(b"%PDF")
+    client.force_login(tree["users"]["west_admin"])
+    assert client.get(f"/worklife/attachments/{a.pk}/").status_code == 404
