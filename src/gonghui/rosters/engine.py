@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from gonghui.core.models import Identity
 from gonghui.members import actions as member_actions
+from gonghui.members.actions.common import reserve_numbers
 from gonghui.members.codes import HUKOU_AGRICULTURAL, EventType, Reason
 from gonghui.members.models import (
     CURRENT_STATUSES,
@@ -379,13 +380,19 @@ def _write(
         group.sort(key=lambda j: j[1].row)  # numbers follow the roster's order
         org = group[0][2]
         first = reserve_member_numbers(org, len(group))
+        # 档案关: a row without a 登记表编号 gets the union's next one (issue 18)
+        missing = sum(1 for j in group if not j[1].form_no)
+        form_next = reserve_numbers(org, Counter.FORM_NO, missing) if missing else 0
         code, path, province, org_id = org.code, org.path, org.province_code, org.pk
         migrants = females = new_employment = cards = 0
         for k, (pid, p, _o, mig, grp) in enumerate(group):
             mid = next(mids)
             joined = p.joined_on or today
             # f"{code}{n:06d}" is members.actions.format_member_no, inlined (a million calls)
-            add_m((mid, pid, org_id, path, province, f"{code}{first + k:06d}", p.form_no or "", joined, active, None,
+            form_no = p.form_no
+            if not form_no:  # members.actions.format_form_no, inlined
+                form_no, form_next = f"{code}-{form_next:06d}", form_next + 1
+            add_m((mid, pid, org_id, path, province, f"{code}{first + k:06d}", form_no, joined, active, None,
                    roster, now, now))  # fmt: skip
             add_e(
                 (

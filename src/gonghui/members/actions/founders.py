@@ -14,7 +14,9 @@ from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.members.actions.common import (
     already_member_error,
     audit_user,
+    format_form_no,
     membership_open,
+    next_number,
     person_get_or_create,
 )
 from gonghui.members.actions.transfers import membership_transfer_out
@@ -33,6 +35,7 @@ from gonghui.members.identity import (
 from gonghui.members.models import (
     CURRENT_STATUSES,
     Channel,
+    Counter,
     Membership,
     MembershipStatus,
     Transfer,
@@ -88,7 +91,9 @@ def founder_register(
             person.employer, person.employer_name = employer, employer.name
             person.save(update_fields=["employer", "employer_name", "updated_at"])
     if old is None:
-        m = membership_open(user=user, person=person, org=org, joined_on=joined_on, channel=Channel.FORMATION, form_no="",
+        # 档案关: a founding member's record gets the union's next 登记表编号 like any other (issue 18)
+        form_no = format_form_no(org, next_number(org, Counter.FORM_NO))
+        m = membership_open(user=user, person=person, org=org, joined_on=joined_on, channel=Channel.FORMATION, form_no=form_no,
                              event_type=EventType.JOIN, reason=Reason.APPLY, note=note)  # fmt: skip
         audit_record(user=audit_user(user), action="membership.create", obj=m, org_path=m.org_path,
                      object_repr=f"{person.name} {m.member_no}", changes={"channel": m.channel, "note": note})  # fmt: skip
