@@ -152,3 +152,21 @@ def test_a_process_without_requests_reads_the_stored_value(tree: dict[str, Any])
     finally:
         store._stamp().unlink()
         store._seen[0] = None
+
+
+@pytest.mark.django_db
+def test_an_item_added_without_a_code_gets_one(login: Any, tree: dict[str, Any]) -> None:
+    from gonghui.members import codes
+
+    client = login("county_admin")
+    client.post("/system/codes/education/", {"op": "add", "code": "", "label": "博士"})
+    client.post("/system/codes/change_reason/", {"op": "add", "label": "出国定居", "parent": "leave"})
+    assert ("91", "博士") in [(c, label) for c, label, _p in codes.items("education")]
+    assert any(
+        label == "出国定居"
+        for c, label, _p in codes.items("change_reason")
+        if c in codes.reasons_for("leave")
+    )
+    assert (
+        login("east_admin").post("/system/codes/education/", {"op": "add", "label": "x"}).status_code == 403
+    )

@@ -62,6 +62,15 @@ def item_add(*, user: Any, table: str, code: str, label: str, parent: str = "") 
     path = _gate(user)
     _seeded(table)
     code, label, parent = code.strip(), label.strip(), parent.strip()
+    if not code:  # numbered like the table's own codes where they are numbers
+        used = set(CodeItem.objects.filter(table=table).values_list("code", flat=True))
+        numeric = [int(c) for c in used if c.isdigit()]
+        all_numeric = bool(numeric) and len(numeric) == len(used)
+        n = max(numeric) + 1 if all_numeric else len(used) + 1
+        code = str(n).zfill(2) if all_numeric else f"x{n}"
+        while code in used:
+            n += 1
+            code = str(n).zfill(2) if all_numeric else f"x{n}"
     if not CODE_RX.match(code):
         raise ApplicationError(
             _("代码只能用字母、数字和下划线，最多 24 位。"), code="code", details={"field": "code"}

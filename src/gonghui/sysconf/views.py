@@ -136,7 +136,10 @@ def code_tables(request: HttpRequest) -> HttpResponse:
 
 class AddItemForm(forms.Form):
     code = forms.CharField(
-        label=_l("代码"), max_length=24, help_text=_l("字母、数字或下划线，保存后不能修改")
+        label=_l("代码"),
+        max_length=24,
+        required=False,
+        help_text=_l("可不填，系统自动编号；填写时用字母、数字或下划线"),
     )
     label = forms.CharField(label=_l("名称"), max_length=80)
     parent = forms.ChoiceField(label=_l("适用的会籍变化"), required=False)
