@@ -96,6 +96,9 @@ class Command(BaseCommand):
         from gonghui.reports import snapshots
 
         snapshots.ensure()  # history for the dashboards of large subtrees (and the nightly job's first day)
+        from gonghui.worklife.tasks import backfill_demo
+
+        result["idle_unions"] = backfill_demo()  # idle scores, working-life counters and their trend
         result["seconds"] = round(time.perf_counter() - started, 2)
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
