@@ -238,35 +238,49 @@ def dues_pay_bulk(*, user: Any, org: Org, month: dt.date, paid_on: dt.date) -> D
 
 @transaction.atomic
 def dues_arrears_refresh(*, user: Any = None, as_of: dt.date, org: Org | None = None) -> dict[str, int]:
-    """The arrears check (章程（2008年文本）第六条 "连续六个月不交纳会费"): flag every active, non-exempt
-    member of the subtree with at least the set number of months unpaid; clear the others. Run
-    monthly (`gonghui finance arrears`) and on demand; it lists, it never ends a membership."""
+    """The arrears check (章程（2008年文本）第六条 "连续六个月不交纳会费"): flag every active member of
+    the subtree who owes dues (a wage or the union's default gives an amount; not exempt) and has at
+    least the set number of months unpaid; clear the others. Members of unions that keep no dues
+    here (no wage, no default) owe nothing computable and are never listed. Run monthly
+    (`gonghui finance arrears`) and on demand; it lists, it never ends a membership."""
     r = conf.rules()
     check_date(as_of, "as_of")
     ms = Membership.objects.filter(status=MembershipStatus.ACTIVE)
     if org is not None:
         ms = ms.filter(org_path__startswith=org.path)
-    have = set(DuesAccount.objects.filter(membership__in=ms).values_list("membership_id", flat=True))
-    DuesAccount.objects.bulk_create(
-        [
-            DuesAccount(membership_id=pk, org_id=o, org_path=p)
-            for pk, o, p in ms.values_list("pk", "org_id", "org_path")
-            if pk not in have
-        ],
-        batch_size=1000,
-    )
+    defaults = dict(UnionDues.objects.values_list("org_id", "default_wage_fen"))
+    accounts = {a.membership_id: a for a in DuesAccount.objects.filter(membership__in=ms)}
     deltas: dict[str, int] = defaultdict(int)
     flagged = cleared = 0
-    for acc in DuesAccount.objects.filter(membership__in=ms).select_related("membership"):
-        m = acc.membership
-        months = rules.unpaid_months(last_paid=acc.last_paid, joined_on=m.joined_on, as_of=as_of)
-        flag = months >= r.arrears_months and not rules.is_exempt(acc.exemption, r)
+    new: list[DuesAccount] = []
+    for m in ms.only("pk", "org_id", "org_path", "joined_on", "status").iterator(chunk_size=5000):
+        acc = accounts.get(m.pk)
+        months = min(
+            rules.unpaid_months(last_paid=acc.last_paid if acc else None, joined_on=m.joined_on, as_of=as_of),
+            32767,
+        )
+        flag = months >= r.arrears_months and monthly_dues(m, acc, defaults.get(m.org_id, 0), r) > 0
+        if acc is None:
+            if flag:
+                new.append(
+                    DuesAccount(
+                        membership_id=m.pk,
+                        org_id=m.org_id,
+                        org_path=m.org_path,
+                        in_arrears=True,
+                        arrears_months=months,
+                    )
+                )
+                deltas[m.org_path] += 1
+                flagged += 1
+            continue
         if flag != acc.in_arrears or months != acc.arrears_months:
             if flag != acc.in_arrears:
                 deltas[acc.org_path] += 1 if flag else -1
                 flagged, cleared = flagged + flag, cleared + (not flag)
-            acc.in_arrears, acc.arrears_months = flag, min(months, 32767)
+            acc.in_arrears, acc.arrears_months = flag, months
             acc.save(update_fields=["in_arrears", "arrears_months", "updated_at"])
+    DuesAccount.objects.bulk_create(new, batch_size=1000)
     # accounts of memberships that ended or were retained no longer count
     for acc in DuesAccount.objects.filter(in_arrears=True).exclude(
         membership__status=MembershipStatus.ACTIVE
