@@ -154,8 +154,19 @@ def _new(title: str) -> tuple[io.BytesIO, Doc]:
     return buf, Doc(c)
 
 
+SIGNATURE_HEIGHT = 48 * mm
+
+
+def _closing(d: Doc, text: str, size: float = 12) -> None:
+    """The closing line kept on one page with the signature block below it: a signature never
+    stands alone on a page (issue 18)."""
+    lines = len(wrap("\u3000\u3000" + text, size, RIGHT - LEFT))
+    d.need(lines * size * 1.75 + SIGNATURE_HEIGHT)
+    d.para(text, size)
+
+
 def _signature(d: Doc, *, issuer: str, on: dt.date, seal: bool) -> None:
-    d.need(48 * mm)
+    d.need(SIGNATURE_HEIGHT)
     d.gap(14 * mm)
     cx = RIGHT - 30 * mm
     if seal:
@@ -180,7 +191,7 @@ def request_pdf(
         d.para(p)
     d.para("特此请示，请予批复。")
     d.gap(4 * mm)
-    d.para(f"附件：{name}创始会员名册（{roster_count} 人）", indent=True)
+    _closing(d, f"附件：{name}创始会员名册（{roster_count} 人）")
     _signature(d, issuer=applicant, on=on, seal=False)
     d.finish()
     return buf.getvalue()
@@ -222,7 +233,7 @@ def approval_pdf(*, issuer: str, number: str, title: str, to: str, body: Sequenc
     d.para(f"{to}：", indent=False)
     for p in body:
         d.para(p)
-    d.para("此复。")
+    _closing(d, "此复。")
     _signature(d, issuer=issuer, on=on, seal=True)
     d.finish()
     return buf.getvalue()
@@ -275,7 +286,7 @@ def results_report_pdf(
         d.para(line, size=11, indent=False)
     for n in notes:
         d.para(n, size=10.5)
-    d.para("以上选举结果，请予审批。")
+    _closing(d, "以上选举结果，请予审批。")
     _signature(d, issuer=org, on=on, seal=False)
     d.finish()
     return buf.getvalue()

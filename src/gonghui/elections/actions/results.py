@@ -153,15 +153,14 @@ def election_decide(*, user: Any, election: Election, approve: bool, reason: str
         "；".join(lines) + "。",
         _("第%(n)d届任期 %(y)d 年，自 %(s)s 至 %(e)s。") % {"n": e.term_number, "y": e.term_years, "s": start.isoformat(), "e": end.isoformat()},
     ]  # fmt: skip
-    if reason:
-        body.append(reason)
+    # the approver's comment stays on the election (e.reason), not in the 批复's body (issue 18)
     data = pdfs.approval_pdf(issuer=issuer, number=number, title=_("关于同意%(o)s第%(n)d届委员会选举结果的批复") % {"o": e.org.name, "n": e.term_number},
                              to=e.org.name, body=body, on=today)  # fmt: skip
     documents.store(kind=DocKind.RESULTS_APPROVAL, title=_("关于同意%(o)s第%(n)d届委员会选举结果的批复") % {"o": e.org.name, "n": e.term_number},
                     data=data, number=number, filename=f"选举结果批复-{e.pk}.pdf", org=e.org, org_path=e.org_path, election=e, user=user)  # fmt: skip
     org_actions.org_update(
         user=user, org=e.org, chair_name=lead.name if lead else e.org.chair_name, term_number=e.term_number, term_start=start,
-        term_end=end, org_form=OrgForm.ORGANISER if e.posts.filter(kind=PostKind.ORGANISER).exists() else OrgForm.COMMITTEE,
+        term_end=end, approval_no=number, org_form=OrgForm.ORGANISER if e.posts.filter(kind=PostKind.ORGANISER).exists() else OrgForm.COMMITTEE,
     )  # fmt: skip
     e.requests.update(status=TermRequestStatus.USED)
     e.women_committees.update(approved=True)

@@ -91,8 +91,7 @@ def formation_approve(
           "（或组织员）和经费审查委员会，任期 %(y)d 年，选举结果报我会审批；健全工作制度，做好会员登记和会员证发放工作，"
           "切实维护职工合法权益。") % {"d": days, "y": years},
     ]  # fmt: skip
-    if reason.strip():
-        body.append(reason.strip())
+    # the approver's comment stays on the formation, not in the 批复's body (issue 18)
     data = pdfs.approval_pdf(issuer=issuer_name(f.parent), number=number, title=_("关于同意成立%(n)s的批复") % {"n": f.name},
                              to=_("%(n)s筹备组") % {"n": f.name}, body=body, on=today)  # fmt: skip
     documents.store(kind=DocKind.APPROVAL, title=_("关于同意成立%(n)s的批复") % {"n": f.name}, data=data, number=number,
