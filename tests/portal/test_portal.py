@@ -62,6 +62,9 @@ def test_requests_go_to_the_union_queue(
     from gonghui.members.models import Membership
     from gonghui.portal.models import MemberRequest
 
+    # the new employer has no union: the joint union of the area where the member works
+    assert "东镇联合工会" in member_client.get("/me/membership/?area=T0002").content.decode()
+    assert "东镇联合工会" not in member_client.get("/me/membership/?area=T0005").content.decode()
     member_client.post("/me/membership/", {"kind": "retain", "reason": "retired"})
     r = MemberRequest.objects.get()
     assert r.org_path == member.org_path and r.status == "pending"

@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
-from gonghui.core import ratelimit
+from gonghui.core import ids, ratelimit
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
 from gonghui.core.http import client_ip
@@ -92,8 +92,6 @@ def signin_code(request: HttpRequest, raw_phone: str) -> str:
         raise _too_many()
     if _known(index):
         sms.phone_verification_start(phone=phone)  # also one a minute: right after applying, wait
-    from gonghui.core import ids
-
     return ids.mask_phone(phone)
 
 

@@ -25,12 +25,15 @@ def org_from_join_code(text: str) -> Org:
     return org
 
 
-def find_unions(current: Org, *, q: str = "", join: str = "") -> dict[str, Any]:
+def find_unions(current: Org, *, q: str = "", join: str = "", area: str = "") -> dict[str, Any]:
     root = members.top_federation(current)
+    areas = list(members.join_areas(root))
+    chosen = next((a for a in areas if a.code == area), None)
     base = Org.objects.filter(
         path__startswith=root.path, status=OrgStatus.ACTIVE, kind__in=BASE_KINDS
     ).exclude(pk=current.pk)
-    out: dict[str, Any] = {"by_name": [], "by_join": None, "joint": members.joint_unions(root)}
+    out: dict[str, Any] = {"by_name": [], "by_join": None, "areas": areas, "area": chosen,
+                           "joint": members.joint_unions(root, area=chosen)}  # fmt: skip
     if q:
         out["by_name"] = list(base.filter(name__contains=q[:40]).order_by("path")[:20])
     if join:

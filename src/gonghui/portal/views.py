@@ -107,8 +107,8 @@ def card(request: HttpRequest) -> HttpResponse:
         token = signing.sign(payload)
         url = request.build_absolute_uri(f"/me/check/{token}/")
         ctx.update(token=token, check_url=url, qr=base64.b64encode(qr_png(url, scale=6)).decode(),
-                   seconds=signing.conf.get("GONGHUI_PORTAL_CARD_TOKEN_SECONDS"),
-                   federation=membership.org.path and _federation_name(membership.org))  # fmt: skip
+                   seconds=conf.get("GONGHUI_PORTAL_CARD_TOKEN_SECONDS"),
+                   federation=_federation_name(membership.org))  # fmt: skip
     return _page(request, "portal/card.html", ctx, "card")
 
 
@@ -197,7 +197,7 @@ def membership(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"membership": current, "q": q, "join": code, "transfers": selectors.transfers(m),
                            "requests": selectors.requests(m), "reasons": [(Reason.RETIRED, _("退休")), (Reason.UNEMPLOYED, _("失业"))]}  # fmt: skip
     if current is not None:
-        ctx["found"] = find_unions(current.org, q=q, join=code)
+        ctx["found"] = find_unions(current.org, q=q, join=code, area=request.GET.get("area", ""))
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         try:
