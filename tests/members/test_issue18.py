@@ -89,3 +89,37 @@ def test_transfer_names_both_unions_and_revokes_the_old_card(login, register, tr
     card = Card.objects.get(person=m.person)
     assert card.status == CardStatus.REVOKED and card.revoked_on is not None
     assert not actions.has_valid_card(m.person_id)
+
+
+def test_bulk_review_approves_each_with_its_checks_and_audit(login, apply, register):
+    """D9 (list): selected applications are approved one by one through the same action — each
+    audited; one that breaks a rule (already a member) is reported, the rest go through."""
+    from gonghui.core.models import AuditEntry
+    from gonghui.members.models import Application, ApplicationStatus
+
+    a1, a2 = apply("T0003"), apply("T0003")
+    number = new_id()
+    a3 = apply("T0003", id_number=number)
+    register("T0006", id_number=number)  # meanwhile a member elsewhere: approval must refuse
+    c = login("east_reviewer")
+    page = c.get(reverse("members:applications")).content.decode()
+    assert f'name="pk" value="{a1.pk}"' in page and "批量通过" in page
+    r = c.post(
+        reverse("members:application_bulk"), {"verb": "approve", "pk": [a1.pk, a2.pk, a3.pk]}, follow=True
+    )
+    body = r.content.decode()
+    assert "已通过 2 份申请" in body and a3.form_no in body
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert (
+        statuses[a1.pk] == statuses[a2.pk] == ApplicationStatus.APPROVED
+        and statuses[a3.pk] == ApplicationStatus.PENDING
+    )
+    assert AuditEntry.objects.filter(action="application.approve", username="east_reviewer").count() == 2
+    r = c.post(reverse("members:application_bulk"), {"verb": "reject", "pk": [a3.pk]}, follow=True)
+    assert "须填写原因" in r.content.decode()
+    c.post(reverse("members:application_bulk"), {"verb": "reject", "pk": [a3.pk], "reason": "重复入会"})
+    assert Application.objects.get(pk=a3.pk).status == ApplicationStatus.REJECTED
+    clerk = login("east_clerk")
+    assert (
+        clerk.post(reverse("members:application_bulk"), {"verb": "approve", "pk": [a3.pk]}).status_code == 403
+    )

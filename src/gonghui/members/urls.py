@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/applications/", views.application_list, name="applications"),
     path("members/applications/new/", views.application_new, name="application_new"),
     path("members/applications/check-id/", views.check_id, name="check_id"),
+    path("members/applications/bulk/", views.application_bulk, name="application_bulk"),
     path("members/applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("members/applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("members/applications/<int:pk>/approve/", views.application_approve, name="application_approve"),

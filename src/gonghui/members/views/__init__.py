@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gonghui.members.views.applications import (
     application_approve,
+    application_bulk,
     application_detail,
     application_edit,
     application_list,
@@ -34,7 +35,7 @@ from gonghui.members.views.transfers import (
 )
 
 __all__ = [
-    "application_approve", "application_detail", "application_edit", "application_list", "application_new",
+    "application_approve", "application_bulk", "application_detail", "application_edit", "application_list", "application_new",
     "application_pdf", "application_reject", "application_return", "card_batch", "card_batch_pdf", "card_issue",
     "card_list", "card_revoke", "check_id", "member_detail", "member_edit", "member_export", "member_list",
     "member_reveal", "member_status", "qr_codes", "qr_png", "qr_poster", "transfer_accept", "transfer_cancel",

@@ -92,6 +92,17 @@
     document.querySelectorAll("select[data-searchable]").forEach(searchable);
   });
 
+  /* <input type=checkbox data-check-all="pk">: tick or untick every checkbox named pk in its form. */
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    var name = el instanceof HTMLInputElement ? el.getAttribute("data-check-all") : null;
+    if (name && el.form) {
+      el.form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+        box.checked = el.checked;
+      });
+    }
+  });
+
   /* <button data-confirm="…">: ask before the form is sent; the message is text, never HTML. */
   document.addEventListener("click", function (e) {
     var el = e.target instanceof Element ? e.target.closest("[data-confirm]") : null;
