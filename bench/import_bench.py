@@ -365,7 +365,7 @@ def main() -> None:
     env.pop("GONGHUI_DATABASE_URL", None)
     os.environ["GONGHUI_DATA_DIR"] = env["GONGHUI_DATA_DIR"]
     try:
-        big, small = str(work / f"roster_{args.rows}.xlsx"), str(work / f"roster_{args.small}.xlsx")
+        big, small = str(work / f"roster_{args.rows}.xlsx"), str(work / f"compare_{args.small}.xlsx")
         t = time.perf_counter()
         make_roster(big, args.rows)
         make_roster(small, args.small, seed=5, start=args.rows)  # other people than the big file's
