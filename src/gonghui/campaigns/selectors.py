@@ -467,22 +467,14 @@ def campaigns_for(scope: str) -> QuerySet[Campaign]:
     )
 
 
-BEHIND_SECONDS = 60
-
-
 def _behind_units(c: Campaign, root: Org, on: dt.date) -> tuple[Board, list[Unit]]:
-    """The units under `root` behind time progress, nearest levels first. The home page every clerk
-    opens shows them: the board (a grouped count of the period's events over the subtree, 0.1 s for
-    a county) is worked out once a minute per campaign and unit, not on every view (issue 19); the
-    campaign's own page counts it live."""
+    """Board and units behind, nearest levels first: cached a minute for the home page (issue 19)."""
     key = f"campaign-behind:{c.pk}:{c.updated_at.timestamp() if c.updated_at else 0}:{root.path}:{on.isoformat()}"
-    hit = cache.get(key)
-    if hit is not None:
+    if (hit := cache.get(key)) is not None:
         return hit  # type: ignore[no-any-return]
     b = board(c, root=root, on=on, with_groups=False)
-    behind = sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))  # the nearest levels first
-    cache.set(key, (b, behind), BEHIND_SECONDS)
-    return b, behind
+    cache.set(key, out := (b, sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))), 60)
+    return out
 
 
 def behind_for(user: Any, *, on: dt.date | None = None, limit: int = 8) -> list[dict[str, Any]]:
