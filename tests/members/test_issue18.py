@@ -123,3 +123,20 @@ def test_bulk_review_approves_each_with_its_checks_and_audit(login, apply, regis
     assert (
         clerk.post(reverse("members:application_bulk"), {"verb": "approve", "pk": [a3.pk]}).status_code == 403
     )
+
+
+def test_demo_names_agree_with_the_sex_of_the_id_number():
+    """D11: a demo person's given name is drawn by the sex the ID number gives."""
+    import random
+
+    from gonghui.core import ids
+    from gonghui.demo import names
+    from gonghui.demo.people import _People
+
+    people = _People(random.Random(2017))
+    for _ in range(300):
+        p = people.make(migrant=False)
+        info = ids.parse_id_number(p["number"])
+        given = p["name"][1:]
+        pool = names.GIVEN_MALE if info.gender == "M" else names.GIVEN_FEMALE
+        assert p["gender"] == info.gender and all(ch in pool for ch in given), p["name"]

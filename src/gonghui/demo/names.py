@@ -47,3 +47,13 @@ SURNAMES = list(
 GIVEN = list(
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅建国文斌辉鹏飞宇浩然晨阳欣怡子涵雨轩思琪俊杰婷婷海燕金凤春兰永红志强小龙丽华德胜光明"
 )
+# Given-name characters by sex, drawn by the sex the ID number gives (issue 18: no 侯杰娟 男). Each list
+# has GIVEN's length, so a draw consumes the random stream exactly as before and the demo's
+# figures stay the same; common characters repeat to reach it.
+GIVEN_MALE = list(
+    "伟强磊军洋勇杰涛明超平刚建国文斌辉鹏飞宇浩然晨阳子轩俊海金永志龙德胜光明峰波坤毅鑫林彬松健博豪凯东亮勋诚伟强磊军洋勇杰涛明超平刚建国文斌辉鹏飞"
+)
+GIVEN_FEMALE = list(
+    "芳娜敏静丽艳娟秀霞桂英玉兰萍红梅欣怡涵雨思琪婷燕凤春琳雪莉慧颖佳倩丹蓉洁琴月莲娇菊青薇秋露珍蕾芳娜敏静丽艳娟秀霞桂英玉兰萍红梅欣怡涵雨思琪婷燕"
+)
+assert len(GIVEN_MALE) == len(GIVEN_FEMALE) == len(GIVEN)

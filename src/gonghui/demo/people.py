@@ -83,7 +83,8 @@ class _People:
                 self.used.add(number)
                 break
         surname = rng.choice(names.SURNAMES)
-        given = "".join(rng.choice(names.GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        pool = names.GIVEN_MALE if male else names.GIVEN_FEMALE
+        given = "".join(rng.choice(pool) for _ in range(rng.choice((1, 2, 2))))
         phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if rng.random() < 0.93 else ""
         return {
             "name": surname + given, "number": number, "gender": "M" if male else "F", "birth": birth, "code": code, "phone": phone,
