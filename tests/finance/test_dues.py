@@ -50,7 +50,9 @@ def test_arrears_list_education_and_the_guarded_lapse(tree: Any, fin: Any, membe
     user = fin["east_fin"]
     late = member(name="欠费者", joined_on=dt.date(2025, 1, 10))
     payer = member(name="按时者", joined_on=dt.date(2025, 1, 10))
-    member("T0004", name="无工资记录", joined_on=dt.date(2020, 1, 1))  # a union keeping no dues here: never listed
+    member(
+        "T0004", name="无工资记录", joined_on=dt.date(2020, 1, 1)
+    )  # a union keeping no dues here: never listed
     dues.dues_wage_set(user=user, membership=late, wage_fen=300000)
     dues.dues_wage_set(user=user, membership=payer, wage_fen=300000)
     dues.dues_pay(user=user, membership=late, month=dt.date(2025, 9, 1), paid_on=dt.date(2025, 9, 20))
