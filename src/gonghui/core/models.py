@@ -53,6 +53,7 @@ class Identity(models.Model):
 
         with connection.cursor() as cur:
             cur.execute(
+                # `WHERE true`: SQLite parses ON CONFLICT after a bare SELECT as a join clause
                 "INSERT INTO core_identity (id_index, person_id) SELECT id_index, id FROM members_person "
-                "ON CONFLICT (id_index) DO NOTHING"
+                "WHERE true ON CONFLICT (id_index) DO NOTHING"
             )
