@@ -111,6 +111,12 @@ def _walk(role: str, data: dict[str, Any], page: Any, client: Any, shots: Path) 
         problems += [f"{role} {url}: {bad!r} on screen" for bad in FORBIDDEN if bad in text]
         if "{&#x27;" in html or "&lt;Org" in html:
             problems.append(f"{role} {url}: a Python repr in the page")
+        blank = page.eval_on_selector_all(
+            ".chart",
+            "els => els.filter(e => !e.querySelector('canvas') && !e.classList.contains('chart-empty')).map(e => e.id)",
+        )
+        if blank:  # an empty chart frame without "暂无数据"
+            problems.append(f"{role} {url}: blank charts {blank}")
         if english := _english_words(text, own):
             problems.append(f"{role} {url}: English words {english}")
         hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)")
@@ -119,6 +125,22 @@ def _walk(role: str, data: dict[str, Any], page: Any, client: Any, shots: Path) 
     if not any(code == 200 for code in seen.values()):
         problems.append(f"{role}: no link checked")
     return problems
+
+
+def test_grassroots_home_says_no_data(walk_data: dict[str, Any], browser: Any, live_server: Any) -> None:
+    """D19: a grassroots union has no subordinate unions: its charts say 暂无数据."""
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "a_clerk")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.inner_text("#chart-children") == "暂无数据"
+    assert page.inner_text("#chart-rates") == "暂无数据"
+    context.close()
 
 
 def test_every_menu_page_reads_well(walk_data: dict[str, Any], browser: Any, live_server: Any, client: Any,

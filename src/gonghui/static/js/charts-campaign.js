@@ -28,17 +28,22 @@
     c.setOption({
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: unitTip },
-      grid: { left: 50, right: 20, top: 30, bottom: d.units.length > 8 ? 96 : 40 },
-      xAxis: { type: "category", data: d.units, axisLabel: { rotate: d.units.length > 8 ? 50 : 0, interval: 0, fontSize: 11 } },
+      grid: { left: 50, right: 96, top: 30, bottom: 10, containLabel: true },
+      xAxis: { type: "category", data: d.units, axisLabel: { rotate: d.units.length > 8 ? 40 : 0, interval: 0, fontSize: 11,
+        width: d.units.length > 8 ? 96 : 120, overflow: "truncate" } },
       yAxis: { type: "value", name: L.pct + " %", axisLabel: { formatter: "{value}%" } },
       series: [{ type: "bar", name: L.pct, barMaxWidth: 28,
         data: d.pct.map(function (v, i) { return { value: v, itemStyle: { color: d.behind[i] ? "#cf222e" : "#0969da" } }; }),
         markLine: { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#bf8700", width: 2 },
-          label: { formatter: L.time + " {c}%", position: "insideEndTop" }, data: [{ yAxis: d.time }] } }]
+          label: { formatter: L.time + "\n{c}%", position: "end" }, data: [{ yAxis: d.time }] } }]
     });
     c.on("click", function (p) { window.location.href = unitUrl.replace("__code__", encodeURIComponent(d.codes[p.dataIndex])); });
     charts.push(c);
   }
+  [["chart-units", d.units.length], ["chart-trend", d.trend.dates.length]].forEach(function (pair) {
+    var box = document.getElementById(pair[0]);
+    if (box && !pair[1]) { box.textContent = "暂无数据"; box.classList.add("chart-empty"); }
+  });
   var tl = document.getElementById("chart-trend");
   if (tl && d.trend.dates.length) {
     var t = window.echarts.init(tl);
