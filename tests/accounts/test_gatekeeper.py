@@ -21,6 +21,8 @@ PUBLIC = {"login", "logout", "api:openapi-json", "api:openapi-view", "api:api-ro
 PUBLIC |= {"password_change", "account_phone"}
 # Help pages: every logged-in account reads every area's help (nothing in them is scoped).
 PUBLIC |= {"sysconf:help"}
+# The site's icon, answered to everyone like a static file.
+PUBLIC |= {"favicon"}
 PUBLIC_PREFIXES = ("static/", "media/")
 # URL names whose pages are public by design, matched by prefix (filled by later apps).
 PUBLIC_NAME_PREFIXES: tuple[str, ...] = ("members:public_", "members:join", "members:card_check")
