@@ -1,27 +1,52 @@
 #!/bin/sh
-# make test: the whole suite on SQLite, then on PostgreSQL — from GONGHUI_TEST_POSTGRES_URL, or a
+# make test: the whole suite on SQLite and on PostgreSQL — from GONGHUI_TEST_POSTGRES_URL, or a
 # throwaway cluster started here when PostgreSQL's binaries are installed — then the Citus part.
+# The SQLite and PostgreSQL runs go side by side (each is one process; together they keep two
+# cores busy while one waits on a browser or on its database), their output printed when both end.
+# GONGHUI_TEST_SERIAL=1 runs them one after the other instead.
 set -eu
 BIN=${BIN:-.venv/bin}
 PYTEST_ARGS=${PYTEST_ARGS:-}
-
-echo "== tests on SQLite =="
-"$BIN/pytest" $PYTEST_ARGS
+LOGS=$(mktemp -d /tmp/gonghui-test-logs-XXXXXX)
 
 PG_URL=${GONGHUI_TEST_POSTGRES_URL:-}
 PG_DIR=""
+CITUS_DIR=""
+cleanup() {
+  [ -z "$CITUS_DIR" ] || sh scripts/citus.sh stop "$CITUS_DIR"
+  [ -z "$PG_DIR" ] || sh scripts/pg.sh stop "$PG_DIR"
+}
+trap cleanup EXIT INT TERM
 if [ -z "$PG_URL" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   PG_DIR=$(mktemp -d /tmp/gonghui-pg-XXXXXX)
   PG_PORT=${GONGHUI_TEST_PG_PORT:-55432}
   PG_URL=$(sh scripts/pg.sh start "$PG_DIR" "$PG_PORT")
-  trap 'sh scripts/pg.sh stop "$PG_DIR"' EXIT INT TERM
 fi
-if [ -n "$PG_URL" ]; then
-  echo "== tests on PostgreSQL =="
-  GONGHUI_DATABASE_URL=$PG_URL "$BIN/pytest" $PYTEST_ARGS
-else
+if [ -z "$PG_URL" ]; then
   echo "== PostgreSQL not available: set GONGHUI_TEST_POSTGRES_URL or install postgresql-15 =="
   exit 1
+fi
+
+run_sqlite() { "$BIN/pytest" $PYTEST_ARGS; }
+run_postgres() { GONGHUI_DATABASE_URL=$PG_URL "$BIN/pytest" $PYTEST_ARGS; }
+
+if [ "${GONGHUI_TEST_SERIAL:-}" = 1 ]; then
+  echo "== tests on SQLite =="
+  run_sqlite
+  echo "== tests on PostgreSQL =="
+  run_postgres
+else
+  echo "== tests on SQLite and on PostgreSQL, side by side (logs in $LOGS) =="
+  start=$(date +%s)
+  (rc=0; run_sqlite >"$LOGS/sqlite.log" 2>&1 || rc=$?; echo $rc >"$LOGS/sqlite.rc") &
+  (rc=0; run_postgres >"$LOGS/postgres.log" 2>&1 || rc=$?; echo $rc >"$LOGS/postgres.rc") &
+  wait
+  for db in sqlite postgres; do
+    echo "== tests on $db: exit $(cat "$LOGS/$db.rc") =="
+    cat "$LOGS/$db.log"
+  done
+  echo "== both runs took $(($(date +%s) - start)) s =="
+  [ "$(cat "$LOGS/sqlite.rc")" = 0 ] && [ "$(cat "$LOGS/postgres.rc")" = 0 ] || exit 1
 fi
 
 # Citus: the tests marked `citus` and the register's own tests on a coordinator with two workers —
@@ -29,11 +54,9 @@ fi
 # pytest reuses the cluster's prepared test_gonghui database (scripts/citus.sh): Django's CREATE
 # DATABASE would make one without the extension and without the workers.
 CITUS_URL=${GONGHUI_TEST_CITUS_URL:-}
-CITUS_DIR=""
 if [ -z "$CITUS_URL" ] && ls /usr/lib/postgresql/*/lib/citus.so >/dev/null 2>&1; then
   CITUS_DIR=$(mktemp -d /tmp/gonghui-citus-XXXXXX)
   CITUS_URL=$(sh scripts/citus.sh start "$CITUS_DIR" "${GONGHUI_TEST_CITUS_PORT:-57000}")
-  trap 'sh scripts/citus.sh stop "$CITUS_DIR"; [ -z "$PG_DIR" ] || sh scripts/pg.sh stop "$PG_DIR"' EXIT INT TERM
 fi
 if [ -n "$CITUS_URL" ]; then
   echo "== tests on Citus =="
