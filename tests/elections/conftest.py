@@ -23,6 +23,7 @@ def new_id(*, born: dt.date | None = None, male: bool = True) -> str:
 def add_members(org: Any, n: int, *, employer: Any = None, names: list[str] | None = None) -> list[Any]:
     """`n` active members of `org`, written straight to the register's tables (fast, for sizes
     such as 100/101); the register's own actions are tested in tests/members."""
+    from gonghui.core.models import Identity
     from gonghui.members.actions import ID_CONTEXT
     from gonghui.members.models import Membership, Person
 
@@ -37,6 +38,8 @@ def add_members(org: Any, n: int, *, employer: Any = None, names: list[str] | No
                employer_name=employer.name if employer else "")
         for i in range(n)
     ])  # fmt: skip
+    # every person has its identity row, as the register's own writes keep it (core.Identity)
+    Identity.objects.bulk_create([Identity(id_index=p.id_index, person_id=p.pk) for p in people])
     start = Membership.objects.filter(org=org).count()
     return Membership.objects.bulk_create([
         Membership(person=p, org=org, org_path=org.path, province_code="53", member_no=f"{org.code}{start + i + 1:06d}",

@@ -119,7 +119,12 @@ def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, boo
             Identity.objects.create(id_index=person.id_index, person_id=person.pk)
             return person, True
     except IntegrityError:
-        pid = Identity.objects.get(id_index=data["id_index"]).person_id
+        pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).first()
+        if pid is None:
+            # a person written by a path that kept no identity row (bulk loaders): heal it here
+            person = Person.objects.select_for_update().get(id_index=data["id_index"])
+            Identity.objects.get_or_create(id_index=person.id_index, defaults={"person_id": person.pk})
+            return person, False
         return Person.objects.select_for_update().get(pk=pid), False
 
 
