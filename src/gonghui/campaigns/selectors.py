@@ -478,8 +478,7 @@ def _behind_units(c: Campaign, root: Org, on: dt.date) -> tuple[Board, list[Unit
 
 
 def behind_for(user: Any, *, on: dt.date | None = None, limit: int = 8) -> list[dict[str, Any]]:
-    """The home page's list: for each running campaign the user sees, the units in the user's
-    scope that are behind time progress, furthest behind first."""
+    """The home page's list: per running campaign the user sees, its units behind time progress."""
     from gonghui.core import access
 
     if not access.has_perm(user, access.Perm.VIEW):
@@ -490,9 +489,10 @@ def behind_for(user: Any, *, on: dt.date | None = None, limit: int = 8) -> list[
     for c in campaigns_for(scope).filter(starts_on__lte=on, ends_on__gte=on).order_by("ends_on", "id"):
         root = c.org if c.org_path.startswith(scope) else user.org
         b, behind = _behind_units(c, root, on)
-        # one level: the nearest units behind (the townships for a county), furthest behind first
-        top = min((u.org.depth for u in behind), default=0)
-        behind = sorted((u for u in behind if u.org.depth == top), key=lambda u: (-u.gap, u.org.path))
+        # one level below the user's own unit (townships for a county), or the own unit alone
+        below = [u for u in behind if u.org.depth > root.depth] or behind
+        top = min((u.org.depth for u in below), default=0)
+        behind = sorted((u for u in below if u.org.depth == top), key=lambda u: (-u.gap, u.org.path))
         if behind:
             out.append(
                 {"campaign": c, "board": b, "units": behind[:limit], "more": max(0, len(behind) - limit)}
