@@ -28,6 +28,11 @@ PAGES = [
     ("county_admin", "/care/", "care"),
     ("county_admin", "/reports/annual/5303260001/", "annual"),
     ("county_admin", "/audit/", "audit"),
+    ("county_admin", "/worklife/contracts/", "worklife-contracts"),
+    ("county_admin", "/worklife/idle/5303260001/", "worklife-idle"),
+    ("county_admin", "/finance/", "finance"),
+    ("county_admin", "/accounts/", "accounts"),
+    ("county_admin", "/system/settings/", "system-settings"),
 ]
 
 

@@ -151,6 +151,7 @@ def test_markup_in_org_names_is_text_in_every_chart_tooltip(
     # the pie of new-employment groups: item tooltips through the same escaping formatter
     pie = page.evaluate("""() => {
       const c = echarts.getInstanceByDom(document.getElementById("chart-groups"));
+      if (!c) { return 0; }  // no data: the frame says 暂无数据 and no chart is drawn
       const data = c.getOption().series[0].data;
       if (data.length) { c.dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 0}); }
       return data.length;

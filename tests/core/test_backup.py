@@ -28,7 +28,8 @@ def test_backup_and_restore_round_trip(tmp_path: Path) -> None:
     gh(
         "shell",
         "-c",
-        "from gonghui.orgs.models import Employer; Employer.objects.filter(union__isnull=True).delete()",
+        "from django.db.models import F; from gonghui.orgs.models import Employer; "
+        "Employer.objects.filter(union__isnull=True).update(employees=F('employees') + 1)",
     )
     assert gh("stats", "--verify", check=False).returncode != 0
     refused = gh("restore", str(tmp_path / "b.sqlite3"), check=False)

@@ -141,13 +141,13 @@ class ArrearsOut(Schema):
     educated_on: dt.date | None
 
 
-class ReviewIn(Schema):
+class ArrearsReviewIn(Schema):
     member_id: Id
     on: dt.date
     note: Str200 = ""
 
 
-class ReviewOut(Schema):
+class ArrearsReviewOut(Schema):
     member_id: int
     status: str
 
@@ -326,15 +326,15 @@ def arrears(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.post("/finance/dues/educate", response={201: ReviewOut})
-def educate(request: HttpRequest, payload: ReviewIn) -> tuple[int, dict[str, Any]]:
+@router.post("/finance/dues/educate", response={201: ArrearsReviewOut})
+def educate(request: HttpRequest, payload: ArrearsReviewIn) -> tuple[int, dict[str, Any]]:
     m = _member(request, payload.member_id)
     actions_dues.dues_review_educate(user=request.user, membership=m, on=payload.on, note=payload.note)
     return 201, {"member_id": m.pk, "status": "educated"}
 
 
-@router.post("/finance/dues/lapse", response=ReviewOut)
-def lapse(request: HttpRequest, payload: ReviewIn) -> dict[str, Any]:
+@router.post("/finance/dues/lapse", response=ArrearsReviewOut)
+def lapse(request: HttpRequest, payload: ArrearsReviewIn) -> dict[str, Any]:
     m = _member(request, payload.member_id)
     m = actions_dues.dues_review_end(user=request.user, membership=m, on=payload.on, note=payload.note)
     return {"member_id": m.pk, "status": m.status}

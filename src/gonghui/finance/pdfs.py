@@ -1,5 +1,5 @@
 """Printed documents: the 催缴函 (reminder to an employer in arrears, 工会法 arts. 43–44) and a
-union's yearly statement. User text enters a Paragraph only through `pdf.para`."""
+union's yearly statement. User text enters a paragraph only through `pdf.para`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from gonghui.core import pdf
 from gonghui.finance import conf, rules
@@ -88,7 +88,7 @@ def reminder_letter(row: EmployerFunds, *, issuer: Org, on: dt.date, letter_no: 
         else f"请直接拨缴至{row.home}账户"
     )
     story = [
-        Paragraph("工会经费催缴函", s["title"]),
+        pdf.para("工会经费催缴函", s["title"]),
         pdf.para(letter_no, s["no"]),
         pdf.para(f"{row.employer.name}：", s["plain"]),
         pdf.para(
@@ -118,7 +118,7 @@ def reminder_letter(row: EmployerFunds, *, issuer: Org, on: dt.date, letter_no: 
             [
                 ["单位名称", "应缴金额（元）", "已缴金额（元）", "欠缴金额（元）"],
                 [
-                    Paragraph(pdf.markup_text(row.employer.name), s["cell"]),
+                    pdf.para(row.employer.name, s["cell"]),
                     rules.yuan(row.due_fen),
                     rules.yuan(row.paid_fen),
                     rules.yuan(row.balance_fen),
@@ -153,16 +153,16 @@ def yearly_statement(st: dict[str, object], *, printed_on: dt.date) -> bytes:
         return _table(rows, [28 * mm, 90 * mm, 48 * mm], bold_last=True)
 
     story = [
-        Paragraph(f"{st['year']}年度工会收支情况表", s["title"]),
+        pdf.para(f"{st['year']}年度工会收支情况表", s["title"]),
         _plain_row(
-            [pdf.para(f"编制单位：{org.name}", s["plain"]), Paragraph("单位：元", s["right"])],
+            [pdf.para(f"编制单位：{org.name}", s["plain"]), pdf.para("单位：元", s["right"])],
             [120 * mm, 46 * mm],
         ),
         Spacer(1, 3 * mm),
-        Paragraph("一、收入", s["plain"]),
+        pdf.para("一、收入", s["plain"]),
         block("收入", st["income"], int(st["income_total"])),  # type: ignore[call-overload]
         Spacer(1, 5 * mm),
-        Paragraph("二、支出", s["plain"]),
+        pdf.para("二、支出", s["plain"]),
         block("支出", st["spending"], int(st["spending_total"])),  # type: ignore[call-overload]
         Spacer(1, 5 * mm),
         _table([["本年收支结余（元）", rules.yuan(int(st["balance"]))]], [118 * mm, 48 * mm], header=False),  # type: ignore[call-overload]
@@ -174,7 +174,7 @@ def yearly_statement(st: dict[str, object], *, printed_on: dt.date) -> bytes:
         ),
         Spacer(1, 12 * mm),
         _plain_row(
-            [Paragraph(t, s["plain"]) for t in ("单位负责人：", "财务负责人：", "经审会主任：", "制表：")],
+            [pdf.para(t, s["plain"]) for t in ("单位负责人：", "财务负责人：", "经审会主任：", "制表：")],
             [42 * mm] * 4,
         ),
     ]

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from gonghui.core.schema import Str20, Str40, Str120, Str200, Str500
+from gonghui.core.schema import Id, Str20, Str40, Str120, Str200, Str500
 from gonghui.portal import actions, auth, exports, selectors, signing
 from gonghui.portal.auth import Member, MemberBearer
 from gonghui.portal.models import MemberRequest, TokenKind
@@ -142,7 +142,7 @@ def request_submit(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
 
 
 @router.post("me/requests/{request_id}/withdraw", response=RequestOut, url_name="me_request_withdraw")
-def request_withdraw(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def request_withdraw(request: HttpRequest, request_id: Id) -> dict[str, Any]:
     from django.http import Http404
 
     m = _m(request)

@@ -160,7 +160,7 @@ class DisclosureOut(Schema):
     content: str
 
 
-class EmployerOut(Schema):
+class CongressMissingOut(Schema):
     id: int
     name: str
     union: str | None = Field(None, alias="union.code")
@@ -188,7 +188,7 @@ def session_create(request: HttpRequest, payload: SessionIn) -> Any:
 
 
 @router.get(
-    "/worklife/congress/missing", response=list[EmployerOut], summary="本年度尚未召开职代会的建会单位"
+    "/worklife/congress/missing", response=list[CongressMissingOut], summary="本年度尚未召开职代会的建会单位"
 )
 @paginate(Pagination)
 def session_missing(request: HttpRequest, under: Code | None = None, year: Year | None = None) -> Any:
@@ -306,7 +306,7 @@ class TerminateIn(Schema):
     reason: Str200
 
 
-class RoundOut(Schema):
+class ContractRoundOut(Schema):
     round_no: int
     held_on: dt.date
     topics: str
@@ -336,7 +336,7 @@ class ContractOut(Schema):
     effective_on: dt.date | None
     renewal_due: dt.date | None
     renews_id: int | None
-    rounds: list[RoundOut]
+    rounds: list[ContractRoundOut]
 
     @staticmethod
     def resolve_state(obj: Any) -> str:
@@ -427,7 +427,9 @@ def contract_detail(request: HttpRequest, contract_id: Id) -> Any:
 
 
 @router.post(
-    "/worklife/contracts/{contract_id}/rounds", response={201: RoundOut, **ERRORS}, summary="登记协商轮次"
+    "/worklife/contracts/{contract_id}/rounds",
+    response={201: ContractRoundOut, **ERRORS},
+    summary="登记协商轮次",
 )
 def contract_round(request: HttpRequest, contract_id: Id, payload: RoundIn) -> Any:
     c = _get(request, contract_id, Perm.UNION_WORK)

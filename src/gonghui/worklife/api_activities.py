@@ -162,7 +162,7 @@ def activity_delete(request: HttpRequest, activity_id: Id) -> Any:
 # --------------------------------------------------------------------------- union groups
 
 
-class GroupIn(Schema):
+class UnionGroupIn(Schema):
     org: Code
     name: Str60
 
@@ -181,7 +181,7 @@ class GroupMemberOut(Schema):
     name: str
 
 
-class GroupOut(Schema):
+class UnionGroupOut(Schema):
     id: int
     org: str = Field(..., alias="org.code")
     name: str
@@ -198,7 +198,7 @@ class GroupOut(Schema):
         )
 
 
-class GroupDetailOut(GroupOut):
+class GroupDetailOut(UnionGroupOut):
     members: list[GroupMemberOut]
 
     @staticmethod
@@ -210,7 +210,7 @@ class GroupDetailOut(GroupOut):
                 for g in rows.order_by("membership__member_no")]  # fmt: skip
 
 
-@router.get("/worklife/groups", response=list[GroupOut], summary="工会小组")
+@router.get("/worklife/groups", response=list[UnionGroupOut], summary="工会小组")
 @paginate(Pagination)
 def group_list(request: HttpRequest, under: Code | None = None) -> Any:
     qs = selectors.under(selectors.groups(request.user), request.user, under)
@@ -219,7 +219,7 @@ def group_list(request: HttpRequest, under: Code | None = None) -> Any:
 
 
 @router.post("/worklife/groups", response={201: GroupDetailOut, **ERRORS}, summary="建立工会小组")
-def group_create(request: HttpRequest, payload: GroupIn) -> Any:
+def group_create(request: HttpRequest, payload: UnionGroupIn) -> Any:
     org = access.get_org(request.user, payload.org, Perm.UNION_WORK)
     return 201, actions_groups.group_create(user=request.user, org=org, name=payload.name)
 

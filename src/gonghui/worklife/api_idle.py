@@ -21,13 +21,13 @@ from gonghui.worklife.models_idle import IdleFollowUp
 from gonghui.worklife.reminders import sms
 
 
-class OrgRef(Schema):
+class IdleOrgRef(Schema):
     code: str
     name: str
 
 
 class IdleUnionOut(Schema):
-    org: OrgRef
+    org: IdleOrgRef
     score: int = Field(..., description="活跃度得分（0–100）")
     reasons: list[str] = Field(..., description="未得分的原因")
     members: int
@@ -46,7 +46,7 @@ class FollowUpCloseIn(Schema):
 
 class FollowUpOut(Schema):
     id: int
-    org: OrgRef
+    org: IdleOrgRef
     note: str
     due_on: dt.date
     score_then: int
