@@ -258,9 +258,7 @@ def test_home_page_behind_list(register_story: Any, make_campaign: Any) -> None:
     # time 182/1826 = 9.97%; county 5/100, west 2/33, education −1/33 behind; east 4/34 = 11.8% ahead
     county = selectors.behind_for(users["county_admin"], on=MID)
     # one level below the county, furthest behind first (issue 18)
-    assert [u.org.code for u in county[0]["units"]] == ["T0007", "T0005"] and county[0][
-        "campaign"
-    ] == c
+    assert [u.org.code for u in county[0]["units"]] == ["T0007", "T0005"] and county[0]["campaign"] == c
     assert selectors.behind_for(users["east_admin"], on=MID) == []  # its own part is ahead of time
     assert [u.org.code for u in selectors.behind_for(users["west_admin"], on=MID)[0]["units"]] == ["T0005"]
     assert selectors.behind_for(users["county_admin"], on=dt.date(2025, 9, 1)) == []  # not running yet
