@@ -53,6 +53,32 @@ BIN = Path(sys.executable).parent
 GONGHUI = str(BIN / "gonghui")
 PASSWORD = os.environ.get("GONGHUI_DEMO_PASSWORD", "gonghui-demo-2026")
 ROLES = ["county_admin", "gucheng_clerk", "grassroots_clerk"]
+# --province: the province and a city admin too (the issue's table), on the province demo's first
+# city, its first county, that county's first township and the township's first base union
+PROVINCE_ROLES = ["province_admin", "city_admin", *ROLES]
+
+PROVINCE_ACCOUNTS = r"""
+import json
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from gonghui.orgs.models import Org, OrgKind
+User = get_user_model()
+root = Org.objects.filter(depth=1, kind=OrgKind.PROVINCE_FEDERATION).order_by("path").first()
+city = Org.objects.filter(depth=2, path__startswith=root.path).order_by("path").first()
+county = Org.objects.filter(depth=3, path__startswith=city.path).order_by("path").first()
+town = Org.objects.filter(depth=4, path__startswith=county.path, kind=OrgKind.TOWNSHIP_UNION).order_by("path").first()
+base = Org.objects.filter(depth=5, path__startswith=town.path).order_by("path").first()
+password = make_password(settings.GONGHUI_DEMO_PASSWORD)
+made = []
+for name, role, org in [("province_admin", "federation_admin", root), ("city_admin", "federation_admin", city),
+                        ("county_admin", "federation_admin", county), ("gucheng_clerk", "clerk", town),
+                        ("grassroots_clerk", "clerk", base)]:
+    if not User.objects.filter(username=name).exists():
+        User.objects.create(username=name, role=role, org=org, password=password, first_name=name)
+        made.append(name)
+print("BENCH" + json.dumps({"made": made, "county": county.code}))
+"""
 
 DISCOVER = r"""
 import json
@@ -411,6 +437,10 @@ def main() -> None:
             print(f"demo county loaded in {time.perf_counter() - t:.0f} s")
         subprocess.run([GONGHUI, "stats", "--snapshot"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([GONGHUI, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+        if args.province:
+            global ROLES  # noqa: PLW0603 — the phases read the role list
+            ROLES = PROVINCE_ROLES
+            print(f"province accounts: {shell(PROVINCE_ACCOUNTS, env)}")
         info = shell(DISCOVER % {"roles": ROLES}, env)
         port = free_port()
         server = subprocess.Popen(
