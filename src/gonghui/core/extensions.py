@@ -9,6 +9,9 @@ every app that has something to count.
   rebuild() -> int (rows written). Run by `gonghui stats --verify` / `--rebuild` after the core ones.
 - `dashboard_panel(template, fn)`: fn(org, user) -> context dict for the template, or None to skip
   (e.g. the user's role may not see money figures). Rendered on the dashboard below the figures.
+- `subtree_moved(fn)`: fn(old_path, new_path) after `orgs.actions.org_move` moved a subtree and
+  rewrote every path column, in its transaction: an app whose counters hold subtree totals by path
+  takes the moved subtree's totals off the old ancestors and adds them to the new ones.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Panel:
 _stats: dict[str, StatsFn] = {}
 _checks: list[tuple[VerifyFn, RebuildFn]] = []
 _panels: list[Panel] = []
+_moves: list[Callable[[str, str], None]] = []
 
 
 def stats_section(key: str) -> Callable[[StatsFn], StatsFn]:
@@ -76,3 +80,14 @@ def dashboard_panels(org: Any, user: Any) -> list[dict[str, Any]]:
         if ctx is not None:
             out.append({"template": p.template, "ctx": ctx})
     return out
+
+
+def subtree_moved(fn: Callable[[str, str], None]) -> Callable[[str, str], None]:
+    if fn not in _moves:
+        _moves.append(fn)
+    return fn
+
+
+def on_subtree_moved(old_path: str, new_path: str) -> None:
+    for fn in _moves:
+        fn(old_path, new_path)

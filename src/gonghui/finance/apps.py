@@ -17,6 +17,7 @@ class FinanceConfig(AppConfig):
         extensions.stats_section("dues")(_dues_section)
         extensions.stats_section("funds")(_funds_section)
         extensions.counter_check(counters.verify, counters.rebuild)
+        extensions.subtree_moved(counters.on_subtree_moved)
         extensions.dashboard_panel("finance/_panel.html", _panel)
 
 

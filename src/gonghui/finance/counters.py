@@ -58,6 +58,15 @@ def bump(path: str, year: int, deltas: Mapping[str, int]) -> None:
     FinanceCounter.objects.filter(org_path__in=paths, year=year).update(**changes)
 
 
+def on_subtree_moved(old_path: str, new_path: str) -> None:
+    """A subtree moved (orgs.actions.org_move, paths already rewritten): its totals of every year,
+    the rows at `new_path`, leave the old parent's chain and join the new one's."""
+    for row in FinanceCounter.objects.filter(org_path=new_path):
+        totals = {f: getattr(row, f) for f in COUNTER_FIELDS}
+        bump(old_path[:-STEP], row.year, {k: -v for k, v in totals.items()})
+        bump(new_path[:-STEP], row.year, totals)
+
+
 def figures(path: str, year: int) -> dict[str, int]:
     """The subtree totals of the org at `path`: yearly ones for `year`, standing ones from year 0."""
     rows = {r.year: r for r in FinanceCounter.objects.filter(org_path=path, year__in=(0, year))}

@@ -11,7 +11,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import ids
+from gonghui.core import extensions, ids
 from gonghui.core.audit import audit_record, diff, snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.core.fields import org_path_columns
@@ -182,6 +182,7 @@ def org_move(*, user: Any, org: Org, new_parent: Org) -> Org:
     org.refresh_from_db()
     _repath(old_path, org.path)
     counters.on_subtree_moved(old_path[: -Org.steplen], new_parent.path, totals)
+    extensions.on_subtree_moved(old_path, org.path)  # the other apps' subtree counters
     audit_record(
         user=user, action="org.move", obj=org, org_path=org.path,
         changes={"parent": [old_parent.code if old_parent else None, new_parent.code]},

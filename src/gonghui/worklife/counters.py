@@ -177,6 +177,16 @@ def _bump(deltas: Mapping[str, Mapping[str, int]]) -> None:
             LifeCounter.objects.filter(path=anc).update(**changes)
 
 
+def on_subtree_moved(old_path: str, new_path: str) -> None:
+    """A subtree moved (orgs.actions.org_move, paths already rewritten): its totals, the row at
+    `new_path`, leave the old parent's chain and join the new one's."""
+    row = LifeCounter.objects.filter(path=new_path).first()
+    if row is None:
+        return
+    totals = row.figures()
+    _bump({old_path[:-STEP]: {k: -v for k, v in totals.items()}, new_path[:-STEP]: totals})
+
+
 def _store(orgs: list[Org], rows: dict[int, dict[str, Any]], existing: dict[int, UnionLife]) -> int:
     """Write the derived rows over the stored ones; deltas up the tree. Returns rows changed."""
     deltas: dict[str, dict[str, int]] = {}
