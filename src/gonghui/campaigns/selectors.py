@@ -25,23 +25,24 @@ rolled up to every level in Python (paths are prefixes); one for the daily trend
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Greatest, Substr
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from gonghui.campaigns import arithmetic as ar
+from gonghui.campaigns import memo
 from gonghui.campaigns.models import Allocation, Campaign, Measure, SplitMethod, SupervisionNote, WorkGroup
+from gonghui.campaigns.potentials import potentials_of as potentials_of  # the allocation page reads it here
 from gonghui.members.codes import EventType
 from gonghui.members.models import MembershipEvent
-from gonghui.orgs.models import BASE_KINDS, Employer, Org, OrgStatus
+from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 
 PLUS = (EventType.JOIN, EventType.TRANSFER_IN, EventType.RESTORE)
 MINUS = (EventType.TRANSFER_OUT, EventType.RETAIN, EventType.LEAVE, EventType.EXPEL)
@@ -166,46 +167,6 @@ def baselines_of(measure: str, orgs: Iterable[Org], under: Org, on: dt.date) -> 
     return {o.pk: max(0, totals.get(o.path, 0)) for o in orgs}
 
 
-def potentials_of(measure: str, children: list[Org], parent: Org) -> dict[int, int]:
-    """Room to grow per child, from the employer survey (摸底, 六个掌握):
-
-    * migrant members: migrant workers not yet members (农民工数 − 农民工会员数);
-    * members and real-name: employees not yet members (职工数 − 会员数);
-    * unions: employers without a union that should have one (GONGHUI_COVERAGE_MIN_EMPLOYEES).
-
-    An employer counts for the child whose area (属地) holds it, else the child whose union covers it.
-    """
-    width = (parent.depth + 1) * Org.steplen
-    if measure == Measure.MIGRANT_MEMBERS:
-        value: Any = Sum(Greatest(F("migrant_workers") - F("migrant_members"), Value(0)))
-    elif measure == Measure.UNIONS:
-        value = Count("id")
-    else:
-        value = Sum(Greatest(F("employees") - F("members"), Value(0)))
-    base = Employer.objects.filter(surveyed_on__isnull=False).exclude(
-        operating_status__in=["closed", "deregistered"]
-    )
-    if measure == Measure.UNIONS:
-        base = base.filter(union__isnull=True, employees__gte=settings.GONGHUI_COVERAGE_MIN_EMPLOYEES)
-    by_area = (
-        base.filter(area_path__startswith=parent.path).exclude(area_path=parent.path)
-        .order_by().annotate(prefix=Substr("area_path", 1, width)).values("prefix").annotate(v=value).values_list("prefix", "v")
-    )  # fmt: skip
-    out: dict[str, int] = defaultdict(int)
-    for prefix, v in by_area:
-        out[prefix] += v or 0
-    if measure != Measure.UNIONS:
-        by_union = (
-            base.filter(union__path__startswith=parent.path).exclude(union__path=parent.path)
-            .filter(Q(area_path=parent.path) | ~Q(area_path__startswith=parent.path))
-            .order_by().annotate(prefix=Substr("union__path", 1, width)).values("prefix").annotate(v=value)
-            .values_list("prefix", "v")
-        )  # fmt: skip
-        for prefix, v in by_union:
-            out[prefix] += v or 0
-    return {c.pk: max(0, out.get(c.path, 0)) for c in children}
-
-
 # --- the board: a unit, its children, its groups -------------------------------------------
 
 
@@ -223,25 +184,25 @@ class Unit:
     rank: int | None = None
     group: WorkGroup | None = None
 
-    @property
+    @cached_property  # the page reads each a few times per row
     def ratio(self) -> Fraction | None:
         return ar.completion(self.done, self.target)
 
-    @property
+    @cached_property
     def pct(self) -> float | None:
         return ar.percent(self.ratio)
 
-    @property
+    @cached_property
     def behind(self) -> bool:
         return ar.is_behind(self.done, self.target, self.time, self.margin)
 
-    @property
+    @cached_property
     def gap(self) -> float:
         """Percentage points behind time progress (positive: behind)."""
         r = self.ratio
         return float((self.time - r) * 100) if r is not None else 0.0
 
-    @property
+    @cached_property
     def realname_pct(self) -> float | None:
         return ar.percent(Fraction(self.complete, self.joins)) if self.joins else None
 
@@ -314,10 +275,16 @@ class Board:
 
 
 def board(
-    campaign: Campaign, *, root: Org | None = None, on: dt.date | None = None, with_groups: bool = True
+    campaign: Campaign,
+    *,
+    root: Org | None = None,
+    on: dt.date | None = None,
+    with_groups: bool = True,
+    remembered: bool = False,
 ) -> Board:
     """Everything a campaign page shows for one unit: its own progress, its children's (ranked),
-    and every allocated unit below it (for groups and behind lists)."""
+    and every allocated unit below it (for groups and behind lists). `remembered`: the period's
+    figures from `memo` while the data's version is unchanged (pages)."""
     root = root or campaign.org
     on = on or timezone.localdate()
     time = ar.time_progress(campaign.starts_on, campaign.ends_on, on)
@@ -329,7 +296,11 @@ def board(
             "org", "split_by"
         )
     }
-    figures = rollup(period_figures(campaign.measure, root.path, campaign.starts_on, until), root.path)
+
+    def count() -> dict[str, Figures]:
+        return rollup(period_figures(campaign.measure, root.path, campaign.starts_on, until), root.path)
+
+    figures = memo.remember("period", campaign, root.path, until, compute=count) if remembered else count()
 
     def unit(org: Org) -> Unit:
         a = allocations.get(org.path)
@@ -367,41 +338,50 @@ def _groups(campaign: Campaign, units: dict[str, Unit], make: Any, time: Fractio
     return out
 
 
-def trend(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> dict[str, list[Any]]:
+def trend(
+    campaign: Campaign, root: Org, *, on: dt.date | None = None, remembered: bool = False
+) -> dict[str, list[Any]]:
     """Daily cumulative progress of `root` from the start to today (or the end), with the
-    序时 line (the target × time progress of each day) — one grouped query."""
+    序时 line (the target × time progress of each day) — one grouped query (`remembered`: see board)."""
     on = on or timezone.localdate()
     until = min(campaign.ends_on, on)
     if until < campaign.starts_on:
         return {"dates": [], "done": [], "plan": []}
     target = Allocation.objects.filter(campaign=campaign, org=root).values_list("target", flat=True).first()
-    if campaign.measure == Measure.UNIONS:
-        per_day = dict(
-            _base_unions(root.path).filter(founded_on__gte=campaign.starts_on, founded_on__lte=until)
-            .order_by().values("founded_on").annotate(n=Count("id")).values_list("founded_on", "n")
-        )  # fmt: skip
-    else:
-        qs = MembershipEvent.objects.filter(
-            org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until
+    if remembered:
+        per_day = memo.remember(
+            "trend", campaign, root.path, until, compute=lambda: _per_day(campaign, root, until)
         )
-        if campaign.measure == Measure.MIGRANT_MEMBERS:
-            qs = qs.filter(person__is_migrant=True)
-        if campaign.measure == Measure.REAL_NAME:
-            value: Any = Count("id", filter=Q(type=EventType.JOIN) & complete_q())
-        else:
-            value = Sum(_signed())
-        per_day = dict(qs.order_by().values("on").annotate(n=value).values_list("on", "n"))
+    else:
+        per_day = _per_day(campaign, root, until)
     dates, done, plan = [], [], []
-    total = 0
+    total, days = 0, ar.period_days(campaign.starts_on, campaign.ends_on)
     day = campaign.starts_on
     while day <= until:
         total += per_day.get(day) or 0
         dates.append(day.isoformat())
         done.append(total)
-        if target is not None:
-            plan.append(round(float(target * ar.time_progress(campaign.starts_on, campaign.ends_on, day)), 1))
+        if target is not None:  # target × time progress, as time_progress counts the days
+            plan.append(round(target * min(max((day - campaign.starts_on).days + 1, 0), days) / days, 1))
         day += dt.timedelta(days=1)
     return {"dates": dates, "done": done, "plan": plan}
+
+
+def _per_day(campaign: Campaign, root: Org, until: dt.date) -> dict[dt.date, int]:
+    if campaign.measure == Measure.UNIONS:
+        return dict(
+            _base_unions(root.path).filter(founded_on__gte=campaign.starts_on, founded_on__lte=until)
+            .order_by().values("founded_on").annotate(n=Count("id")).values_list("founded_on", "n")
+        )  # fmt: skip
+    qs = MembershipEvent.objects.filter(
+        org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until
+    )
+    if campaign.measure == Measure.MIGRANT_MEMBERS:
+        qs = qs.filter(person__is_migrant=True)
+    value: Any = Sum(_signed())
+    if campaign.measure == Measure.REAL_NAME:
+        value = Count("id", filter=Q(type=EventType.JOIN) & complete_q())
+    return dict(qs.order_by().values("on").annotate(n=value).values_list("on", "n"))
 
 
 def root_done(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> int:
@@ -467,13 +447,17 @@ def campaigns_for(scope: str) -> QuerySet[Campaign]:
     )
 
 
-def _behind_units(c: Campaign, root: Org, on: dt.date) -> tuple[Board, list[Unit]]:
-    """Board and units behind, nearest levels first: cached a minute for the home page (issue 19)."""
+def _behind_units(c: Campaign, root: Org, on: dt.date) -> tuple[Any, list[Unit]]:
+    """Board and units behind, nearest levels first: cached a minute for the home page (issue 19);
+    a miss reads the period's figures through `memo` (exact while nothing is written)."""
     key = f"campaign-behind:{c.pk}:{c.updated_at.timestamp() if c.updated_at else 0}:{root.path}:{on.isoformat()}"
     if (hit := cache.get(key)) is not None:
         return hit  # type: ignore[no-any-return]
-    b = board(c, root=root, on=on, with_groups=False)
-    cache.set(key, out := (b, sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))), 60)
+    b = board(c, root=root, on=on, with_groups=False, remembered=True)
+    units = sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))
+    for u in units:
+        u.allocation = None  # the list needs the org and figures only: less to pickle on every hit
+    cache.set(key, out := (SimpleNamespace(time_pct=b.time_pct), units), 60)
     return out
 
 

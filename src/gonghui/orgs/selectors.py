@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Q, QuerySet
 
-from gonghui.orgs.models import Employer, Org, OrgStatus
+from gonghui.orgs.models import Employer, Org, OrgKind, OrgStatus
 
 
 def subtree_orgs(org: Org, *, active_only: bool = True) -> QuerySet[Org]:
@@ -31,9 +30,21 @@ def subtree_stats(org: Org) -> dict[str, Any]:
     area union that surveys them, so children's figures always add up to their parent's.
     """
     from gonghui.reports.counters import subtree_figures
+
+    return _stats(org, subtree_figures(org.path))
+
+
+def subtree_stats_many(orgs: list[Org]) -> dict[int, dict[str, Any]]:
+    """`subtree_stats` of many orgs from one counter query (a page's children), by org id."""
+    from gonghui.reports.models import FIELDS, OrgCounter
+
+    rows = {r.path: r.figures() for r in OrgCounter.objects.filter(path__in=[o.path for o in orgs])}
+    return {o.pk: _stats(o, rows.get(o.path) or dict.fromkeys(FIELDS, 0)) for o in orgs}
+
+
+def _stats(org: Org, c: dict[str, int]) -> dict[str, Any]:
     from gonghui.reports.models import KIND_FIELDS
 
-    c = subtree_figures(org.path)
     return {
         "org": {"code": org.code, "name": org.name},
         "orgs": c["orgs"],
@@ -84,17 +95,18 @@ def gap_list(
 
 
 def children_with_figures(org: Org) -> list[dict[str, Any]]:
-    """Direct children with their subtree org counts, for the tree browser and detail page."""
+    """Direct children with their subtree's active org count below them, for the tree browser and
+    detail page: from the maintained counters (one row per child), not a count over the subtree."""
+    from gonghui.reports.models import OrgCounter
+
     children = list(Org.objects.get_children(org).order_by("path"))
     if not children:
         return []
-    width = (org.depth + 1) * Org.steplen
-    counts = dict(
-        Org.objects.filter(path__startswith=org.path, depth__gt=org.depth + 1, status=OrgStatus.ACTIVE)
-        .order_by()
-        .annotate(prefix=Substr("path", 1, width))
-        .values("prefix")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "n")
-    )
-    return [{"org": c, "descendants": counts.get(c.path, 0)} for c in children]
+    orgs = dict(OrgCounter.objects.filter(path__in=[c.path for c in children]).values_list("path", "orgs"))
+    kinds, statuses = dict(OrgKind.choices), dict(OrgStatus.choices)  # get_*_display re-hashes per row
+    # the counter counts the child itself while it is active
+    return [
+        {"org": c, "descendants": max(0, orgs.get(c.path, 0) - (1 if c.is_active else 0)),
+         "kind_label": kinds.get(c.kind, c.kind), "status_label": statuses.get(c.status, c.status)}
+        for c in children
+    ]  # fmt: skip

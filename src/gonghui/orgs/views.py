@@ -339,14 +339,14 @@ def coverage(request: HttpRequest, code: str) -> HttpResponse:
     f = _gap_filters(request)
     gaps = selectors.gap_list(org, **f)
     page = Paginator(gaps, 50).get_page(request.GET.get("page"))
-    children = [
-        {"org": c["org"], "stats": selectors.subtree_stats(c["org"])}
-        for c in selectors.children_with_figures(org)
-        if c["org"].is_active and not c["org"].is_base
-    ]
+    labels = dict(Industry.choices)  # get_industry_display re-hashes the choices on every row
+    rows = [(e, labels.get(e.industry, e.industry)) for e in page]
+    below = [c for c in Org.objects.get_children(org).order_by("path") if c.is_active and not c.is_base]
+    figures = selectors.subtree_stats_many(below)
+    children = [{"org": c, "stats": figures[c.pk]} for c in below]
     from django.conf import settings
 
-    ctx = {"org": org, "stats": selectors.subtree_stats(org), "page": page, "f": f, "industries": Industry.choices,
+    ctx = {"org": org, "stats": selectors.subtree_stats(org), "page": page, "rows": rows, "f": f, "industries": Industry.choices,
            "children": children, "min_employees_setting": settings.GONGHUI_COVERAGE_MIN_EMPLOYEES}  # fmt: skip
     return render(request, "orgs/coverage.html", ctx)
 
