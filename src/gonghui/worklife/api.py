@@ -472,4 +472,6 @@ def contract_terminate(request: HttpRequest, contract_id: Id, payload: Terminate
     return _contract_out(contracts.contract_terminate(user=request.user, contract=c, **payload.dict()))
 
 
-from gonghui.worklife import api_activities  # noqa: E402,F401 (registers its routes on `router`)
+# these register their routes on `router` (the idle unions' and reminders' here rather than in
+# WorklifeConfig.ready, so commands that never serve the API do not build their schemas: issue 19)
+from gonghui.worklife import api_activities, api_idle  # noqa: E402,F401
