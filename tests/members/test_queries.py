@@ -81,7 +81,9 @@ def test_member_search_by_id_runs_the_same_queries(many, login, register):
     register("T0003", id_number=number)
     n_idp, _ = _count(lambda: c.get(reverse("members:list"), {"per": 50}, HTTP_X_IDP=number))
     n_all, _ = _count(lambda: c.get(reverse("members:list"), {"per": 50}))
-    assert n_idp == n_all
+    # the unfiltered list reads its total from the counters (one query); a search counts its
+    # own matches with its ids (issue 19): one query fewer, never more
+    assert n_idp == n_all - 1
 
 
 @pytest.mark.parametrize("path", ["/members", "/applications", "/cards", "/cards/missing", "/transfers"])

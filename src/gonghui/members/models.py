@@ -63,10 +63,9 @@ def _code_label(table: str, field: str) -> property:
 class Person(models.Model):
     """A worker, once in the whole system: the ID number (its blind index) is the key."""
 
-    # No index on name, employer_name, province_code or new_employment_group: names are searched
-    # with "contains" (LIKE '%…%'), which no B-tree serves; province_code is the distribution key
-    # (Citus), not a filter; the group is filtered together with the membership's path. Each of
-    # them cost every registration and a roster import a B-tree insert (docs/decisions.md).
+    # name is indexed: searched from its start (issue 19). None on employer_name ("contains"),
+    # province_code (Citus's key) or new_employment_group (filtered with the membership's path):
+    # each costs every registration and roster import a B-tree insert (docs/decisions.md).
     name = models.CharField(_("姓名"), max_length=40)
     id_cipher = models.CharField(max_length=CIPHER_MAX, editable=False)
     id_index = models.CharField(max_length=INDEX_LEN, unique=True, editable=False)
@@ -107,6 +106,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+        indexes = [models.Index(fields=["name"], name="person_name", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -176,7 +176,7 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(fields=["org", "member_no"], name="membership_org_member_no_unique"),
         ]
-        indexes = [models.Index(fields=["org_path", "status"], name="membership_path_status")]
+        indexes = [models.Index(fields=["org_path", "status", "joined_on"], name="membership_path_joined")]
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.member_no}"

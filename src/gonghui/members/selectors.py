@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 
 from gonghui.core import ids
 from gonghui.core.models import Identity
@@ -54,9 +57,14 @@ class MemberFilters:
 
 
 def member_search(
-    base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None
+    base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None, within: Org | None = None
 ) -> QuerySet[Membership]:
     """Memberships of `base` (already scoped) matching the filters, newest first.
+
+    `q` with a Chinese character is a name, matched from its start (a surname, or the full
+    name): `person.name` has an index for it, where "contains" can only scan the subtree. Other
+    text (digits, letters) is a member or form number, exactly, or a name starting with it.
+    `within`: the union `base` is scoped to, for choosing how to search (see `_name_filter`).
 
     An ID number or phone is never compared in plain text: it is parsed, then matched on the
     blind index (one indexed equality)."""
@@ -68,7 +76,8 @@ def member_search(
     elif f.status in MembershipStatus.values:
         qs = qs.filter(status=f.status)
     if q := f.q.strip():
-        qs = qs.filter(Q(person__name__contains=q) | Q(member_no=q) | Q(form_no=q))
+        name = _name_filter(q, under or within)
+        qs = qs.filter(name if not q.isascii() else name | Q(member_no=q) | Q(form_no=q))
     if idp := f.idp.strip():
         qs = qs.filter(_idp_filter(idp))
     if emp := f.employer.strip():
@@ -80,6 +89,48 @@ def member_search(
     elif f.group:
         qs = qs.filter(person__new_employment_group=f.group)
     return paged(qs.select_related("person", "org").order_by("-joined_on", "-id"))  # a page in two steps
+
+
+def _name_prefix(field: str, q: str) -> Q:
+    """`field` starts with `q`, in a form the field's index serves: on SQLite (whose LIKE is
+    case-insensitive and never uses an index) the range `q <= field < q + U+10FFFF` — UTF-8
+    compares bytewise in code point order; on PostgreSQL LIKE 'q%' (a varchar_pattern_ops index)."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": q, f"{field}__lt": q + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": q})
+
+
+def _name_filter(q: str, subtree: Org | None) -> Q:
+    """Memberships whose person's name starts with `q`, by the cheaper of two ways: from the name
+    index to the persons, then their memberships (a rare name, or a large subtree), or along the
+    subtree's path range checking each person's name (a small subtree, or a common surname over a
+    province). The subtree's size is its counter; the name's, a count over the index that stops
+    at the subtree's size — two small queries, whatever the sizes."""
+    if subtree is None:
+        return _name_prefix("person__name", q)
+    from gonghui.reports.models import OrgCounter
+
+    row = OrgCounter.objects.filter(path=subtree.path).values_list("members", "retained_members").first()
+    size = sum(row) if row else 0
+    named = Person.objects.filter(_name_prefix("name", q))[: size + 1].count()
+    if named <= size:
+        return _name_prefix("person__name", q)
+    # the function hides the name index from the planner, which then walks the path range
+    return Q(Exact(Substr("person__name", 1, len(q)), q))
+
+
+def known_count(f: MemberFilters, org: Org) -> int | None:
+    """The list's total from the counters when no filter but the status is set (else None)."""
+    if f.q.strip() or f.idp.strip() or f.employer.strip() or f.migrant in ("1", "0") or f.group:
+        return None
+    fields = {"current": ("members", "retained_members"), MembershipStatus.ACTIVE: ("members",),
+              MembershipStatus.RETAINED: ("retained_members",)}.get(f.status)  # fmt: skip
+    if fields is None:
+        return None
+    from gonghui.reports.models import OrgCounter
+
+    row = OrgCounter.objects.filter(path=org.path).values_list(*fields).first()
+    return sum(row) if row else None
 
 
 def _idp_filter(raw: str) -> Q:

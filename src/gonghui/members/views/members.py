@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,11 +18,12 @@ from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
-from gonghui.members import actions, codes, exports, forms, scope, selectors
+from gonghui.members import actions, codes, exports, forms, paging, scope, selectors
 from gonghui.members.codes import Table
 from gonghui.members.models import (
     Card,
     CardStatus,
+    Gender,
     Membership,
     MembershipStatus,
     TransferSide,
@@ -31,11 +31,11 @@ from gonghui.members.models import (
 )  # fmt: skip
 from gonghui.members.views.common import (
     IDP_HEADER,
-    _base_orgs,
     _crumbs,
     _per_page,
     _transfer_targets,
 )
+from gonghui.orgs.models import Org, OrgStatus
 
 # --- members ------------------------------------------------------------------------------
 
@@ -51,12 +51,41 @@ def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
     return f
 
 
-def _member_queryset(request: HttpRequest, f: selectors.MemberFilters) -> QuerySet[Membership]:
-    under = access.get_org(request.user, f.org) if f.org else None
-    qs = selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
+def _member_queryset(
+    request: HttpRequest, f: selectors.MemberFilters, under: Org | None = None
+) -> QuerySet[Membership]:
+    if under is None and f.org:
+        under = access.get_org(request.user, f.org)
+    qs = selectors.member_search(
+        scope.scoped_memberships(request.user), f, under=under, within=access.acting_org(request)
+    )
     return qs.annotate(
         has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID))
     )
+
+
+def _filter_orgs(org: Org, chosen: Org | None) -> list[Org]:
+    """The unions to narrow the list to: those one level below the user's (a county's townships,
+    a township's base unions), and the one chosen — not every base union of the subtree (a
+    province's county holds thousands)."""
+    upper = org.path[:-1] + chr(ord(org.path[-1]) + 1)
+    below = Org.objects.filter(
+        path__gte=org.path, path__lt=upper, depth=org.depth + 1, status=OrgStatus.ACTIVE
+    )
+    orgs = list(below.order_by("path")[:500])
+    if chosen is not None and chosen not in orgs:
+        orgs.insert(0, chosen)
+    return orgs
+
+
+def _label_rows(rows: list[Membership]) -> None:
+    """Gender and status labels from one dict each: `get_FOO_display` rebuilds its choices dict,
+    translating every label, on each call — two per row were a third of the list's rendering."""
+    genders = {k: str(v) for k, v in Gender.choices}
+    statuses = {k: str(v) for k, v in MembershipStatus.choices}
+    for m in rows:
+        m.gender_label = genders.get(m.person.gender, m.person.gender)  # type: ignore[attr-defined]
+        m.status_label = statuses.get(m.status, m.status)  # type: ignore[attr-defined]
 
 
 @require_GET
@@ -64,12 +93,15 @@ def _member_queryset(request: HttpRequest, f: selectors.MemberFilters) -> QueryS
 def member_list(request: HtmxHttpRequest) -> HttpResponse:
     """Search in scope: name, number, employer, flags; an ID number or phone exactly (blind index)."""
     f = _member_filters(request)
-    qs = _member_queryset(request, f)
+    under = access.get_org(request.user, f.org) if f.org else None
+    qs = _member_queryset(request, f, under)
     per = _per_page(request)
-    page = Paginator(qs, per).get_page(request.GET.get("page"))
+    count = selectors.known_count(f, under or access.acting_org(request))
+    page = paging.page_of(qs, request.GET.get("page"), per, count=count)
+    _label_rows(list(page.object_list))
     ctx = {
         "page": page, "f": f, "statuses": MembershipStatus.choices, "groups": codes.choices(Table.NEW_EMPLOYMENT),
-        "orgs": _base_orgs(request.user), "per": per,
+        "orgs": [] if request.htmx else _filter_orgs(access.acting_org(request), under), "per": per,
     }  # fmt: skip
     if request.htmx:
         return render(request, "members/list.html#rows", ctx)
