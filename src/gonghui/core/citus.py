@@ -28,6 +28,7 @@ distributed):
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection as default_connection
@@ -50,6 +51,21 @@ REWRITE_UNIQUE = {"one_pending_transfer_per_membership"}
 # shards per distributed table, fixed when a table is distributed: 32 for the tests; a national
 # register wants 128 (docs/decisions.md "National scale on Citus")
 SHARD_COUNT = int(os.environ.get("GONGHUI_CITUS_SHARD_COUNT", "32"))
+
+
+def lock_each(qs: Any, keys: Iterable[tuple[int, int]], *, of: tuple[str, ...] = ()) -> list[Any]:
+    """Lock the rows of `qs` named by `keys` — (pk, person_id) pairs, in the order given — one
+    statement each: `SELECT … FOR UPDATE` filtered by the primary key and the distribution column,
+    which Citus runs on one shard (it refuses FOR UPDATE over many shards). Returns the rows still
+    matching `qs` once locked (each statement reads the latest committed row), like PostgreSQL's
+    one statement locking them all re-checks its WHERE on a row changed meanwhile. The same query,
+    the same locks, on SQLite and PostgreSQL."""
+    locked = []
+    for pk, person_id in keys:
+        row = qs.select_for_update(of=of).filter(pk=pk, person_id=person_id).first()
+        if row is not None:
+            locked.append(row)
+    return locked
 
 
 def is_citus(connection: BaseDatabaseWrapper = default_connection) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import citus
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.members.models import Card, CardBatch, CardStatus, Membership, MembershipStatus
@@ -48,16 +49,18 @@ def card_batch_issue(
         raise ApplicationError(
             _("发证日期不能晚于今天。"), code="future_date", details={"field": "issued_on"}
         )
-    qs = Membership.objects.select_for_update().filter(org=org, status=MembershipStatus.ACTIVE)
+    qs = without_card(Membership.objects.filter(org=org, status=MembershipStatus.ACTIVE))
     if membership_ids is not None:
         qs = qs.filter(pk__in=membership_ids)
-    members = list(without_card(qs).select_related("person").order_by("member_no")[: MAX_BATCH + 1])
-    if not members:
-        raise ApplicationError(_("没有需要发证的会员：所选会员都已持有有效会员证。"), code="nothing_to_issue")
-    if len(members) > MAX_BATCH:
+    keys = list(qs.order_by("member_no").values_list("pk", "person_id")[: MAX_BATCH + 1])
+    if len(keys) > MAX_BATCH:
         raise ApplicationError(
             _("一批最多发放 %(n)d 张，请分批发放。") % {"n": MAX_BATCH}, code="batch_too_large"
         )
+    # each member and person locked by (id, person_id): one shard each on Citus (docs/decisions.md)
+    members = citus.lock_each(qs.select_related("person"), keys)
+    if not members:
+        raise ApplicationError(_("没有需要发证的会员：所选会员都已持有有效会员证。"), code="nothing_to_issue")
     issued_before = dict(
         Card.objects.filter(person_id__in=[m.person_id for m in members])
         .values("person_id")

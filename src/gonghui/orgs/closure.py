@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core import access
+from gonghui.core import access, citus
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
@@ -124,11 +124,10 @@ def employer_close(
         raise ApplicationError(_("经营状况应为歇业或注销。"), code="operating_status")
     on = check_date(on or timezone.localdate(), "on")
     reason = (reason or "").strip()[:200] or _("用人单位终止")
-    olds = list(
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("person")
-        .filter(org=union, status__in=CURRENT_STATUSES)
-        .order_by("member_no")
+    current = Membership.objects.select_related("person").filter(org=union, status__in=CURRENT_STATUSES)
+    # each membership locked by (id, person_id): one shard each on Citus (docs/decisions.md)
+    olds = citus.lock_each(
+        current, current.order_by("member_no").values_list("pk", "person_id"), of=("self",)
     )
     if olds:
         _retain_at(union, target, olds, on=on, note=reason, user=user)

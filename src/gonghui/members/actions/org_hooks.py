@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import citus
 from gonghui.core.errors import ApplicationError
 from gonghui.members.actions.common import (
     format_member_no,
@@ -44,12 +45,9 @@ def org_merge_hook(source: Org, target: Org) -> None:
     工会合并) with the target's next numbers; open applications and pending transfers follow too.
     Runs inside org_merge's transaction."""
     today = timezone.localdate()
-    olds = list(
-        Membership.objects.select_for_update()
-        .select_related("person")
-        .filter(org=source, status__in=CURRENT_STATUSES)
-        .order_by("member_no")
-    )
+    current = Membership.objects.select_related("person").filter(org=source, status__in=CURRENT_STATUSES)
+    # each member and person locked by (id, person_id): one shard each on Citus (docs/decisions.md)
+    olds = citus.lock_each(current, current.order_by("member_no").values_list("pk", "person_id"))
     if olds and target.is_base:
         start = reserve_numbers(target, Counter.MEMBER_NO, len(olds)) - 1
         Membership.objects.filter(pk__in=[m.pk for m in olds]).update(
