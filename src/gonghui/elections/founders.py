@@ -19,16 +19,28 @@ from django.db import IntegrityError, transaction
 
 from gonghui.core.audit import audit_record
 from gonghui.members.codes import Reason
-from gonghui.members.models import CURRENT_STATUSES, Membership, Transfer, TransferSide, TransferStatus
+from gonghui.members.models import (
+    CURRENT_STATUSES,
+    Membership,
+    Person,
+    Transfer,
+    TransferSide,
+    TransferStatus,
+)
 from gonghui.orgs.models import Employer, Org
 
 
 def current_elsewhere(index: str, org: Org) -> Membership | None:
     """The person's current membership (正常 or 保留) in a union other than `org`, if any."""
+    # the person first, then their membership locked on the person's shard (Citus runs FOR UPDATE
+    # on one shard only; a filter through the person's blind index would lock on every shard)
+    person_id = Person.objects.filter(id_index=index).values_list("pk", flat=True).first()
+    if person_id is None:
+        return None
     return (
         Membership.objects.select_for_update(of=("self",))
         .select_related("org", "person")
-        .filter(person__id_index=index, status__in=CURRENT_STATUSES)
+        .filter(person_id=person_id, status__in=CURRENT_STATUSES)
         .exclude(org=org)
         .first()
     )

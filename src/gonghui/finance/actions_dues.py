@@ -185,7 +185,11 @@ def dues_pay(
     *, user: Any, membership: Membership, month: dt.date, paid_on: dt.date, amount_fen: int | None = None
 ) -> DuesPayment:
     """One member's dues for one month (default: the amount of the rule); a receipt number per payment."""
-    m = Membership.objects.select_for_update().select_related("org", "person").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update()
+        .select_related("org", "person")
+        .get(pk=membership.pk, person_id=membership.person_id)  # person_id: one shard on Citus
+    )
     if m.status != MembershipStatus.ACTIVE:
         raise ApplicationError(_("只有正常会籍的会员交纳会费（保留会籍期间免交）。"), code="membership_state")
     month = _check_month(month, paid_on)

@@ -285,15 +285,14 @@ def _check_filed_on(filed_on: dt.date, decided_on: dt.date) -> None:
 def membership_expulsion_file(*, user: Any, membership: Membership, filed_on: dt.date) -> Expulsion:
     """Record that the committee's 开除会籍 decision was filed with the upper union (章程第7条
     （2008年文本）: 报上一级工会备案)."""
-    exp = (
-        Expulsion.objects.select_for_update()
-        .select_related("membership__org")
-        .filter(membership=membership)
-        .order_by("-id")
-        .first()
-    )
+    # the expulsion row alone (a coordinator table on Citus, where FOR UPDATE over a join with the
+    # distributed membership is refused); its membership is read on the person's shard
+    exp = Expulsion.objects.select_for_update().filter(membership=membership).order_by("-id").first()
     if exp is None:
         raise ApplicationError(_("该会员没有开除会籍的记录。"), code="no_expulsion")
+    exp.membership = Membership.objects.select_related("org").get(
+        pk=exp.membership_id, person_id=membership.person_id
+    )
     if exp.filed_on is not None:
         raise ApplicationError(_("已于 %(d)s 报上级工会备案。") % {"d": exp.filed_on}, code="already_filed")
     _check_filed_on(filed_on, exp.decided_on)
