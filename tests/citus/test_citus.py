@@ -32,10 +32,13 @@ def _provinces() -> dict[str, Any]:
     gd_city = add(gd, "G0002", "广州市总工会", OrgKind.CITY_FEDERATION, "44")
     a = add(yn_city, "Y0003", "昆明甲公司工会", OrgKind.GRASSROOTS, "53")
     b = add(gd_city, "G0003", "广州乙公司工会", OrgKind.GRASSROOTS, "44")
+    a2 = add(Org.objects.get(pk=yn_city.pk), "Y0004", "昆明丙公司工会", OrgKind.GRASSROOTS, "53")
     from gonghui.reports import counters
 
     counters.rebuild()
-    return {"yn": yn, "gd": gd, "a": Org.objects.get(pk=a.pk), "b": Org.objects.get(pk=b.pk)}
+    get = Org.objects.get
+    return {"yn": yn, "gd": gd, "yn_city": get(pk=yn_city.pk), "a": get(pk=a.pk), "b": get(pk=b.pk),
+            "a2": get(pk=a2.pk)}  # fmt: skip
 
 
 def _register(org: Any, n: int) -> Any:
@@ -241,3 +244,113 @@ def test_the_gatekeeper_and_the_audit_log_work_on_the_cluster(client):
     assert AuditEntry.objects.filter(
         username="yn_clerk", action="pii.reveal", object_id=str(mine.person_id)
     ).exists()
+
+
+# --- the acts that lock many members (docs/decisions.md: FOR UPDATE needs the distribution column):
+# each runs on the cluster and keeps the counters exact
+
+
+@pytest.mark.django_db
+def test_a_card_batch_locks_each_member_on_its_shard():
+    from gonghui.core.errors import ApplicationError
+    from gonghui.members import cards
+    from gonghui.members.models import Card
+    from gonghui.reports import counters
+
+    p = _provinces()
+    ms = [_register(p["a"], 1400 + i) for i in range(3)]
+    first = cards.card_batch_issue(user=None, org=p["a"], membership_ids=[ms[0].pk])
+    assert first.size == 1
+    batch = cards.card_batch_issue(user=None, org=p["a"])
+    assert batch.size == 2
+    assert sorted(Card.objects.filter(batch=batch).values_list("person_id", flat=True)) == sorted(
+        m.person_id for m in ms[1:]
+    )
+    with pytest.raises(ApplicationError) as e:
+        cards.card_batch_issue(user=None, org=p["a"])
+    assert e.value.code == "nothing_to_issue"
+    assert counters.verify() == []
+
+
+@pytest.mark.django_db
+def test_merging_two_unions_moves_their_members():
+    from gonghui.members.models import Membership
+    from gonghui.orgs import actions as org_actions
+    from gonghui.reports import counters
+
+    p = _provinces()
+    moving = [_register(p["a"], 1500 + i) for i in range(2)]
+    _register(p["a2"], 1502)
+    org_actions.org_merge(user=None, source=p["a"], target=p["a2"])
+    for m in moving:
+        assert Membership.objects.get(pk=m.pk, person_id=m.person_id).status == "transferred"
+    assert sorted(
+        Membership.objects.filter(org=p["a2"], status="active").values_list("member_no", flat=True)
+    ) == ["Y0004000001", "Y0004000002", "Y0004000003"]
+    assert counters.verify() == []
+
+
+@pytest.mark.django_db
+def test_an_expulsion_is_filed_with_the_upper_union_later():
+    from gonghui.members import actions
+
+    p = _provinces()
+    m = _register(p["a"], 1600)
+    today = dt.date.today()
+    actions.membership_expel(
+        user=None, membership=m, on=today, decision_no="昆甲工〔2026〕1号", decided_on=today
+    )
+    exp = actions.membership_expulsion_file(user=None, membership=m, filed_on=today)
+    assert exp.filed_on == today and exp.filed_with_id == p["yn_city"].pk
+
+
+@pytest.mark.django_db
+def test_an_employer_closes_and_its_members_are_retained_above():
+    from gonghui.members.models import Membership
+    from gonghui.orgs.closure import employer_close
+    from gonghui.orgs.models import Employer
+    from gonghui.reports import counters
+
+    p = _provinces()
+    ms = [_register(p["a"], 1700 + i) for i in range(2)]
+    employer = Employer.objects.create(name="昆明甲公司", region_code="530102", province_code="53",
+                                       area_org=p["yn_city"], area_path=p["yn_city"].path, union=p["a"], employees=10)  # fmt: skip
+    counters.rebuild()  # the employer was written by hand, not through orgs.actions
+    closure = employer_close(user=None, employer=employer)
+    assert closure.to_org.pk == p["yn_city"].pk and closure.retained == 2
+    for m in ms:
+        kept = Membership.objects.get(pk=m.pk, person_id=m.person_id)
+        assert (kept.status, kept.org_id) == ("retained", p["yn_city"].pk)
+    assert counters.verify() == []
+
+
+@pytest.mark.django_db
+def test_a_founder_who_is_a_member_elsewhere_is_found_and_moved():
+    """elections/founders.current_elsewhere locks the founder's membership on the person's shard;
+    members/actions/founders.founder_register moves a member of another union into the new one."""
+    from gonghui.core import pii
+    from gonghui.elections import founders
+    from gonghui.members import actions
+    from gonghui.members.identity import ID_CONTEXT
+    from gonghui.members.models import Membership
+
+    p = _provinces()
+    m = _register(p["a"], 1800)
+    number = concurrency._id(1800)
+    assert founders.current_elsewhere(actions.id_index(number), p["a2"]).pk == m.pk
+    assert founders.current_elsewhere(actions.id_index(number), p["a"]) is None
+    moved = actions.founder_register(user=None, org=p["a2"], name="会员1800", employer=None, joined_on=dt.date.today(),
+                                     id_cipher=pii.encrypt(number, context=ID_CONTEXT), note="")  # fmt: skip
+    assert moved.org_id == p["a2"].pk and moved.person_id == m.person_id
+    assert Membership.objects.get(pk=m.pk, person_id=m.person_id).status == "transferred"
+
+
+@pytest.mark.django_db
+def test_dues_are_paid_with_the_membership_locked_on_its_shard():
+    from gonghui.finance.actions_dues import dues_pay
+
+    p = _provinces()
+    m = _register(p["a"], 1900)
+    today = dt.date.today()
+    payment = dues_pay(user=None, membership=m, month=today.replace(day=1), paid_on=today, amount_fen=500)
+    assert payment.amount_fen == 500 and payment.membership_id == m.pk
