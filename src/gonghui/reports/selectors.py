@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.models import Org, OrgKind, OrgStatus
 from gonghui.orgs.selectors import rate, subtree_stats
 from gonghui.reports import snapshots
 from gonghui.reports.models import FIELDS, OrgCounter
@@ -22,12 +22,12 @@ def children_figures(org: Org) -> list[dict[str, Any]]:
     """Each active child with its subtree counters, in tree order: one query."""
     children = list(Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).order_by("path"))
     rows = {r.path: r for r in OrgCounter.objects.filter(path__in=[c.path for c in children])}
-    out = []
+    out, kinds = [], dict(OrgKind.choices)  # get_kind_display re-hashes the choices on every call
     for c in children:
         figs = rows[c.path].figures() if c.path in rows else dict.fromkeys(FIELDS, 0)
         out.append({
             "code": c.code, "name": c.short_name or c.name, "full_name": c.name, "kind": c.kind,
-            "kind_label": c.get_kind_display(), "has_children": c.numchild > 0, **figs,
+            "kind_label": kinds.get(c.kind, c.kind), "has_children": c.numchild > 0, **figs,
             "unionisation_rate": rate(figs["coverage_covered"], figs["coverage_denominator"]),
             "membership_rate": rate(figs["members"], figs["unionised_employees"]),
             "migrant_membership_rate": rate(figs["migrant_members"], figs["unionised_migrant_employees"]),
