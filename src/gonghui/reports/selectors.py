@@ -20,11 +20,17 @@ from gonghui.reports.periods import same_day_last_year, statistical_year, statis
 
 def children_figures(org: Org) -> list[dict[str, Any]]:
     """Each active child with its subtree counters, in tree order: one query."""
-    children = list(Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).order_by("path"))
-    rows = {r.path: r for r in OrgCounter.objects.filter(path__in=[c.path for c in children])}
+    children = list(
+        Org.objects.get_children(org).filter(status=OrgStatus.ACTIVE).order_by("path")
+        .only("path", "depth", "numchild", "code", "name", "short_name", "kind")
+    )  # fmt: skip
+    rows = {
+        r["path"]: r
+        for r in OrgCounter.objects.filter(path__in=[c.path for c in children]).values("path", *FIELDS)
+    }
     out, kinds = [], dict(OrgKind.choices)  # get_kind_display re-hashes the choices on every call
     for c in children:
-        figs = rows[c.path].figures() if c.path in rows else dict.fromkeys(FIELDS, 0)
+        figs = {f: rows[c.path][f] for f in FIELDS} if c.path in rows else dict.fromkeys(FIELDS, 0)
         out.append({
             "code": c.code, "name": c.short_name or c.name, "full_name": c.name, "kind": c.kind,
             "kind_label": kinds.get(c.kind, c.kind), "has_children": c.numchild > 0, **figs,
