@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answered here, before CSP
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "gonghui.accounts.middleware.IdleSessionMiddleware",  # sessions; idle expiry without a write per page
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +151,11 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # Each thread keeps its connection between requests (issue 19): opening one per request
+            # (the PRAGMAs, Django's SQL functions) and closing it (a WAL checkpoint when it is the
+            # last) cost more CPU than the query-free page itself.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "NAME": os.environ.get("GONGHUI_SQLITE_PATH", str(DATA_DIR / "gonghui.sqlite3")),
             "OPTIONS": {
                 # WAL lets the web server and the task worker read while one writes; a WAL file
@@ -168,7 +173,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "gonghui.accounts.backends.ModelBackend",  # Django's, the account's org joined (issue 19)
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -183,9 +188,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# 等保-style session controls: idle expiry, no persistent cookie.
+# 等保-style session controls: idle expiry, no persistent cookie. The session is saved with a new
+# expiry at most once a minute while in use (accounts/middleware.py IdleSessionMiddleware), not on
+# every request (issue 19): it ends GONGHUI_SESSION_SECONDS after the last request, or up to a minute sooner.
 SESSION_COOKIE_AGE = int(os.environ.get("GONGHUI_SESSION_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("GONGHUI_SECURE_COOKIES")

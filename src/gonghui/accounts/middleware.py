@@ -1,9 +1,13 @@
-"""After a password reset the account must choose its own password before anything else."""
+"""Sessions that expire after GONGHUI_SESSION_SECONDS idle, and after a password reset the account
+must choose its own password before anything else."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,3 +40,32 @@ class PasswordChangeRequiredMiddleware:
                 return redirect("password_change")
         response: HttpResponseBase = self.get_response(request)
         return response
+
+
+SEEN_KEY = "_gonghui_seen"
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware with idle expiry that does not write on every request (issue 19).
+
+    `SESSION_SAVE_EVERY_REQUEST` wrote the session row on every page — on SQLite a write
+    transaction per request that every worker queued for. Here a session in use is saved (and its
+    expiry moved to now + SESSION_COOKIE_AGE) when it was last saved at least `refresh` seconds
+    ago (a minute, or a tenth of the lifetime if shorter): an idle session still ends at most
+    SESSION_COOKIE_AGE after the last request, and may end up to `refresh` seconds sooner, never
+    later. A request that changed the session (login, logout, messages) is saved as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        super().__init__(get_response)
+        self.refresh = max(0, min(60, int(settings.SESSION_COOKIE_AGE) // 10))
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.modified and not session.is_empty():
+            now = int(time.time())
+            seen = session.get(SEEN_KEY)
+            if not isinstance(seen, int) or now - seen >= self.refresh or seen > now:
+                session[SEEN_KEY] = now  # marks it modified: saved below with a new expiry
+        result: HttpResponse = super().process_response(request, response)
+        return result
