@@ -60,12 +60,15 @@ if [ -z "$CITUS_URL" ] && ls /usr/lib/postgresql/*/lib/citus.so >/dev/null 2>&1;
 fi
 if [ -n "$CITUS_URL" ]; then
   echo "== tests on Citus =="
-  # the register's races and a few of its acts from the main suite (the whole suite takes ~20 s a
-  # test on a 3-node cluster on 2 cores; docs/decisions.md lists the acts that do not run there yet)
+  # the register's races and its acts from the main suite — every act of tests/members/test_actions.py,
+  # employer closure, dues, a union merge and a worklife act (the whole suite would take hours on a
+  # 3-node cluster on 2 cores; docs/decisions.md "National scale on Citus" says what runs there)
   GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
     tests/citus "tests/members/test_concurrency.py::test_eight_concurrent_approvers_on_postgresql" \
     "tests/members/test_concurrency.py::test_two_unions_register_the_same_person_at_once_on_postgresql" \
-    tests/members/test_actions.py -k "citus or postgresql or transfer_started_by or person_is_kept or already_a_member"
+    tests/members/test_actions.py tests/orgs/test_closure.py tests/finance/test_dues.py \
+    "tests/orgs/test_actions.py::test_merge_moves_employers_and_marks_source" \
+    "tests/worklife/test_congress_groups.py::test_session_proposal_and_the_employers_that_held_one"
 else
   echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="
 fi
