@@ -354,3 +354,23 @@ def test_dues_are_paid_with_the_membership_locked_on_its_shard():
     today = dt.date.today()
     payment = dues_pay(user=None, membership=m, month=today.replace(day=1), paid_on=today, amount_fen=500)
     assert payment.amount_fen == 500 and payment.membership_id == m.pk
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="demo/nation.py takes the persons' and memberships' ids from bulk_create, i.e. from "
+    "INSERT … RETURNING, whose rows Citus returns shard by shard, not in the order inserted: "
+    "identity rows and events point at other persons' rows (rosters/engine.py reserves ids first)",
+)
+@pytest.mark.django_db
+def test_the_national_demo_pairs_each_identity_and_event_with_its_own_person():
+    from gonghui.core.models import Identity
+    from gonghui.demo.nation import build_orgs, load_members
+    from gonghui.members.models import Membership, MembershipEvent, Person
+
+    unions = next(iter(build_orgs(1).values()))
+    load_members(unions, 60, seed=1, log=lambda _line: None)
+    persons = dict(Person.objects.values_list("id_index", "pk"))
+    assert dict(Identity.objects.values_list("id_index", "person_id")) == persons
+    owner = dict(Membership.objects.values_list("pk", "person_id"))
+    assert all(owner[m] == p for p, m in MembershipEvent.objects.values_list("person_id", "membership_id"))
