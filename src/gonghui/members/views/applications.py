@@ -19,6 +19,7 @@ from gonghui.core.http import HtmxHttpRequest
 from gonghui.members import actions, forms, pdfs, scope
 from gonghui.members.models import (
     ApplicationStatus,
+    Channel,
 )  # fmt: skip
 from gonghui.members.views.common import (
     _base_orgs,
@@ -26,6 +27,7 @@ from gonghui.members.views.common import (
     _employers_of,
     _federation,
     _per_page,
+    _set_labels,
 )
 
 # --- applications -------------------------------------------------------------------------
@@ -43,6 +45,7 @@ def application_list(request: HtmxHttpRequest) -> HttpResponse:
     if q := request.GET.get("q", "").strip():
         qs = qs.filter(name__contains=q) | qs.filter(form_no=q)
     page = Paginator(qs.order_by("created_at", "id"), _per_page(request)).get_page(request.GET.get("page"))
+    _set_labels(page, channel=Channel.choices, status=ApplicationStatus.choices)
     ctx = {"page": page, "status": status, "statuses": ApplicationStatus.choices, "q": q}
     if request.htmx:
         return render(request, "members/applications.html#rows", ctx)

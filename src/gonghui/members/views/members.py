@@ -33,6 +33,7 @@ from gonghui.members.views.common import (
     IDP_HEADER,
     _crumbs,
     _per_page,
+    _set_labels,
     _transfer_targets,
 )
 from gonghui.orgs.models import Org, OrgStatus
@@ -78,16 +79,6 @@ def _filter_orgs(org: Org, chosen: Org | None) -> list[Org]:
     return orgs
 
 
-def _label_rows(rows: list[Membership]) -> None:
-    """Gender and status labels from one dict each: `get_FOO_display` rebuilds its choices dict,
-    translating every label, on each call — two per row were a third of the list's rendering."""
-    genders = {k: str(v) for k, v in Gender.choices}
-    statuses = {k: str(v) for k, v in MembershipStatus.choices}
-    for m in rows:
-        m.gender_label = genders.get(m.person.gender, m.person.gender)  # type: ignore[attr-defined]
-        m.status_label = statuses.get(m.status, m.status)  # type: ignore[attr-defined]
-
-
 @require_GET
 @access.page(Perm.VIEW)
 def member_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -98,7 +89,9 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     per = _per_page(request)
     count = selectors.known_count(f, under or access.acting_org(request))
     page = paging.page_of(qs, request.GET.get("page"), per, count=count)
-    _label_rows(list(page.object_list))
+    rows = list(page.object_list)
+    _set_labels(rows, status=MembershipStatus.choices)
+    _set_labels([m.person for m in rows], gender=Gender.choices)
     ctx = {
         "page": page, "f": f, "statuses": MembershipStatus.choices, "groups": codes.choices(Table.NEW_EMPLOYMENT),
         "orgs": [] if request.htmx else _filter_orgs(access.acting_org(request), under), "per": per,

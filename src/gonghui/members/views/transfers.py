@@ -18,6 +18,7 @@ from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.http import HtmxHttpRequest
 from gonghui.members import actions, forms, scope, selectors
 from gonghui.members.models import (
+    TransferSide,
     TransferStatus,
 )  # fmt: skip
 from gonghui.members.views.common import (
@@ -25,6 +26,7 @@ from gonghui.members.views.common import (
     _crumbs,
     _employers_of,
     _per_page,
+    _set_labels,
 )
 
 # --- transfers ----------------------------------------------------------------------------
@@ -42,6 +44,7 @@ def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
     t: Any  # a Transfer carrying what this viewer may see of it (selectors.transfer_shown)
     for t in page:
         t.shown = selectors.transfer_shown(t, prefix)
+    _set_labels(page, initiated_by=TransferSide.choices, status=TransferStatus.choices)
     ctx = {"page": page, "status": status, "statuses": TransferStatus.choices}
     if request.htmx:
         return render(request, "members/transfers.html#rows", ctx)
