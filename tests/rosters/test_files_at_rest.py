@@ -73,13 +73,19 @@ def test_abandoned_dry_runs_leave_no_file(tmp_path: Path, login: Any) -> None:
     from gonghui.rosters.models import ImportJob
 
     client = login("east_clerk")
-    rows = [person_row(1), person_row(2, phone="x")]
-    client.post("/rosters/", {"file": _upload(tmp_path, rows), "org": "T0003", "mode": "update"})
+    # the same bytes twice (xlsxwriter stamps the time of writing into the file: written again a
+    # second later it would be another file)
+    data = _upload(tmp_path, [person_row(1), person_row(2, phone="x")]).read()
+    client.post(
+        "/rosters/", {"file": SimpleUploadedFile("名册.xlsx", data), "org": "T0003", "mode": "update"}
+    )
     first = ImportJob.objects.get()
     folder = Path(first.source_file).parent
     assert folder.is_dir()
     # the same file again: the first, never committed, is abandoned with its files
-    client.post("/rosters/", {"file": _upload(tmp_path, rows), "org": "T0003", "mode": "update"})
+    client.post(
+        "/rosters/", {"file": SimpleUploadedFile("名册.xlsx", data), "org": "T0003", "mode": "update"}
+    )
     first.refresh_from_db()
     assert first.status == "cancelled" and first.source_file == first.error_file == "" and not folder.exists()
     second = ImportJob.objects.exclude(pk=first.pk).get()

@@ -76,14 +76,47 @@ def test_a_running_job_polls_and_can_be_cancelled(tmp_path: Path, login: Any, tr
                                    status="running", phase="import", total_rows=1000, rows_done=250)  # fmt: skip
     client = login("east_clerk")
     html = client.get(f"/rosters/jobs/{job.pk}/").content.decode()
-    # a job younger than 10 s is polled four times a second (issue 19), an older one every second
-    assert 'hx-trigger="every 250ms"' in html and "250" in html and "25%" in html
+    # a phase in its first two seconds is polled ten times a second (issue 19), then four times a
+    # second up to ten seconds, then every second
+    assert 'hx-trigger="every 100ms"' in html and "250" in html and "25%" in html
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(seconds=5))
+    assert 'hx-trigger="every 250ms"' in client.get(f"/rosters/jobs/{job.pk}/").content.decode()
     ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(minutes=1))
     assert 'hx-trigger="every 1000ms"' in client.get(f"/rosters/jobs/{job.pk}/").content.decode()
     client.post(f"/rosters/jobs/{job.pk}/cancel/")
     job.refresh_from_db()
     assert job.cancel_requested
     assert client.get(f"/rosters/jobs/{job.pk}/", HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_commit_through_htmx_answers_the_polling_body(tmp_path: Path, login: Any, settings: Any) -> None:
+    """The confirm button posts through htmx (issue 19): the answer is the job's body, already
+    polling fast, with no redirect and no whole page; a clerk who read the preview for minutes
+    does not see a queued job as interrupted."""
+    from gonghui.members.models import Membership
+    from gonghui.rosters.models import ImportJob
+
+    client = login("east_clerk")
+    client.post(
+        "/rosters/",
+        {"file": _upload(tmp_path, [person_row(1), person_row(2)]), "org": "T0003", "mode": "update"},
+    )
+    job = ImportJob.objects.get()
+    assert job.status == "checked"
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=job.heartbeat_at - dt.timedelta(minutes=10))
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    resp = client.post(f"/rosters/jobs/{job.pk}/commit/", {"mode": "update"}, HTTP_HX_REQUEST="true")
+    body = resp.content.decode()
+    assert resp.status_code == 200 and body.lstrip().startswith('<div id="job-body"') and "<html" not in body
+    assert 'hx-trigger="every 100ms"' in body and "排队中" in body and "已中断" not in body
+    job.refresh_from_db()
+    assert (job.status, job.phase) == ("queued", "import") and not Membership.objects.exists()
+    # committing twice: the page is sent back to the job, where the message says why
+    again = client.post(f"/rosters/jobs/{job.pk}/commit/", {"mode": "update"}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 204 and again["HX-Redirect"] == f"/rosters/jobs/{job.pk}/"
+    assert "只有检查完成" in client.get(f"/rosters/jobs/{job.pk}/").content.decode()
 
 
 def test_viewer_sees_jobs_but_cannot_import(tmp_path: Path, login: Any) -> None:

@@ -23,7 +23,7 @@ from gonghui.core import access, sealed
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
-from gonghui.core.sheets import SheetReadError, Table
+from gonghui.core.sheet_reading import SheetReadError, Table
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 from gonghui.rosters import engine, errorfile, files, pipeline, runner, wake
 from gonghui.rosters.checks import CodeBook, org_lookup
@@ -353,6 +353,7 @@ def roster_import_commit(*, user: Any, job: ImportJob, mode: str | None = None) 
         j.mode = mode
     j.phase, j.status, j.last_row = Phase.IMPORT, JobStatus.QUEUED, 0
     j.started_at = j.finished_at = None
+    j.heartbeat_at = timezone.now()  # queued now: neither "interrupted" nor old to the job page
     j.save()
     audit_record(
         user=_actor(user),

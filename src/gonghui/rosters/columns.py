@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gonghui.core.sheets import Row
+from gonghui.core.sheet_reading import Row
 
 # How far down to look for the header (title rows, notes, a logo row …).
 HEADER_SCAN_ROWS = 30

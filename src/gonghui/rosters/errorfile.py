@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gonghui.core.audit import audit_record
-from gonghui.core.sheets import Table
+from gonghui.core.sheet_reading import Table
 from gonghui.rosters import files
 from gonghui.rosters.columns import Header
 from gonghui.rosters.models import ImportIssue, ImportJob

@@ -29,7 +29,6 @@ from django.conf import settings
 
 from gonghui.core import sealed
 from gonghui.core.errors import ApplicationError
-from gonghui.core.sheets import write_xlsx, write_xlsx_bytes
 
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 ERROR_FILE_NAME = "errors.xlsx"
@@ -116,6 +115,9 @@ def write_error_file(
 ) -> Path:
     """The error workbook: sealed in the data folder (an upload's folder, or the imports folder
     when the operator's folder is not writable); plain next to the operator's own file."""
+    # xlsxwriter only when a file has errors: an import without any does not load it (issue 19)
+    from gonghui.core.sheets import write_xlsx, write_xlsx_bytes
+
     src = Path(source)
     if uploaded or in_data_folder(source):
         target = src.parent / ERROR_FILE_NAME

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from gonghui.core import ids, pii
-from gonghui.core.sheets import SheetReadError, Table
+from gonghui.core.sheet_reading import SheetReadError, Table
 from gonghui.members.codes import HUKOU_AGRICULTURAL
 from gonghui.rosters.checks import Checker, CodeBook
 from gonghui.rosters.columns import Header
