@@ -33,7 +33,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from gonghui.campaigns import arithmetic as ar
@@ -41,7 +41,7 @@ from gonghui.campaigns import memo
 from gonghui.campaigns.models import Allocation, Campaign, Measure, SplitMethod, SupervisionNote, WorkGroup
 from gonghui.campaigns.potentials import potentials_of as potentials_of  # the allocation page reads it here
 from gonghui.members.codes import EventType
-from gonghui.members.models import MembershipEvent
+from gonghui.members.models import Membership, MembershipEvent
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 
 PLUS = (EventType.JOIN, EventType.TRANSFER_IN, EventType.RESTORE)
@@ -50,14 +50,16 @@ REAL_NAME_FIELDS = ("姓名", "公民身份号码", "手机号", "工作单位",
 
 
 def complete_q(person: str = "person__", membership: str = "membership__") -> Q:
-    """A complete real-name record, as a filter on a query that reaches Person and Membership."""
+    """A complete real-name record, as a filter on a query that reaches Person and Membership (the
+    membership read by its id *and* person_id: Citus joins two distributed tables only on person_id)."""
+    form = Membership.objects.filter(pk=OuterRef(f"{membership}id"), person_id=OuterRef(f"{person}id"))
     return (
         ~Q(**{f"{person}name": ""})
         & ~Q(**{f"{person}id_index": ""})
         & ~Q(**{f"{person}phone_index": ""})
         & (Q(**{f"{person}employer__isnull": False}) | ~Q(**{f"{person}employer_name": ""}))
         & ~Q(**{f"{person}hukou_type": ""})
-        & ~Q(**{f"{membership}form_no": ""})
+        & Q(Exists(form.exclude(form_no="")))
     )
 
 
