@@ -356,14 +356,10 @@ def test_dues_are_paid_with_the_membership_locked_on_its_shard():
     assert payment.amount_fen == 500 and payment.membership_id == m.pk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="demo/nation.py takes the persons' and memberships' ids from bulk_create, i.e. from "
-    "INSERT … RETURNING, whose rows Citus returns shard by shard, not in the order inserted: "
-    "identity rows and events point at other persons' rows (rosters/engine.py reserves ids first)",
-)
 @pytest.mark.django_db
 def test_the_national_demo_pairs_each_identity_and_event_with_its_own_person():
+    """Citus returns `INSERT … RETURNING` rows shard by shard, not in the order inserted: the demo
+    reserves the persons' and memberships' ids first and sets them on the rows (as rosters do)."""
     from gonghui.core.models import Identity
     from gonghui.demo.nation import build_orgs, load_members
     from gonghui.members.models import Membership, MembershipEvent, Person

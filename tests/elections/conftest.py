@@ -31,8 +31,13 @@ def add_members(org: Any, n: int, *, employer: Any = None, names: list[str] | No
     infos = [ids.parse_id_number(x) for x in numbers]
     ciphers = pii.encrypt_many(numbers, ID_CONTEXT)
     indexes = pii.blind_index_many(numbers, ID_CONTEXT)
+    # ids reserved first (rosters/engine.py): on Citus `INSERT … RETURNING` answers shard by shard,
+    # so the ids bulk_create would read back belong to other rows
+    from gonghui.rosters.engine import reserve_ids
+
+    person_ids, membership_ids = reserve_ids(Person, n), reserve_ids(Membership, n)
     people = Person.objects.bulk_create([
-        Person(name=(names[i] if names else f"会员{i + 1:03d}"), id_cipher=ciphers[i], id_index=indexes[i],
+        Person(pk=person_ids[i], name=(names[i] if names else f"会员{i + 1:03d}"), id_cipher=ciphers[i], id_index=indexes[i],
                id_masked=ids.mask_id_number(numbers[i]), gender=infos[i].gender, birth_date=infos[i].birth_date,
                birthplace_code=infos[i].address_code, province_code="53", employer=employer,
                employer_name=employer.name if employer else "")
@@ -42,7 +47,7 @@ def add_members(org: Any, n: int, *, employer: Any = None, names: list[str] | No
     Identity.objects.bulk_create([Identity(id_index=p.id_index, person_id=p.pk) for p in people])
     start = Membership.objects.filter(org=org).count()
     return Membership.objects.bulk_create([
-        Membership(person=p, org=org, org_path=org.path, province_code="53", member_no=f"{org.code}{start + i + 1:06d}",
+        Membership(pk=membership_ids[i], person=p, org=org, org_path=org.path, province_code="53", member_no=f"{org.code}{start + i + 1:06d}",
                    joined_on=dt.date(2020, 1, 1))
         for i, p in enumerate(people)
     ])  # fmt: skip

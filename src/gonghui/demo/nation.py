@@ -26,6 +26,7 @@ from gonghui.members.actions import ID_CONTEXT, format_member_no
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.models import Channel, Counter, Membership, MembershipEvent, Person
 from gonghui.orgs.models import Org, OrgKind
+from gonghui.rosters.engine import reserve_ids
 
 # GB/T 2260 province-level codes (31 mainland provinces, regions and municipalities)
 PROVINCES = [
@@ -87,6 +88,9 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
                 numbers[org.pk] = row.value + 1
                 row.value += k
                 row.save(update_fields=["value"])
+            # ids reserved first and set on the rows: on Citus `INSERT … RETURNING` answers shard by
+            # shard, so the ids bulk_create would read back belong to other rows
+            person_ids, membership_ids = reserve_ids(Person, size), reserve_ids(Membership, size)
             persons = []
             for i, org in enumerate(picks):
                 seq = first_seq + done + i
@@ -94,7 +98,7 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
                 birth = dt.date(1965, 1, 1) + dt.timedelta(days=(seq // 1000) % 12000)
                 number = ids.make_id_number(f"{org.province_code}0102", birth, seq % 1000)
                 persons.append(Person(
-                    name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    pk=person_ids[i], name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
                     id_cipher=pii.encrypt(number, context=ID_CONTEXT), id_index=pii.blind_index(number, context=ID_CONTEXT),
                     id_masked=ids.mask_id_number(number), gender="M" if (seq % 1000) % 2 else "F", birth_date=birth,
                     birthplace_code=number[:6], province_code=org.province_code, is_migrant=rng.random() < 0.3,
@@ -102,11 +106,11 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
             Person.objects.bulk_create(persons)
             Identity.objects.bulk_create([Identity(id_index=p.id_index, person_id=p.pk) for p in persons])
             ms = []
-            for p, org in zip(persons, picks, strict=True):
+            for p, org, mid in zip(persons, picks, membership_ids, strict=True):
                 no = numbers[org.pk]
                 numbers[org.pk] += 1
                 ms.append(Membership(
-                    person_id=p.pk, org=org, org_path=org.path, province_code=org.province_code,
+                    pk=mid, person_id=p.pk, org=org, org_path=org.path, province_code=org.province_code,
                     member_no=format_member_no(org, no), joined_on=today, channel=Channel.ROSTER,
                 ))  # fmt: skip
             Membership.objects.bulk_create(ms)
