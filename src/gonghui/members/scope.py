@@ -82,13 +82,17 @@ def get_card(user: Any, pk: int, perm: Perm = Perm.VIEW) -> Card:
 
 def get_transfer(user: Any, pk: int, perm: Perm = Perm.VIEW, *, side: str | None = None) -> Transfer:
     """`side` "from"/"to": the user must act for that side; None: either side may look."""
-    t = (
-        Transfer.objects.select_related("person", "from_org", "to_org", "from_membership", "to_membership")
-        .filter(pk=pk)
-        .first()
-    )
+    t = Transfer.objects.select_related("person", "from_org", "to_org").filter(pk=pk).first()
     if t is None:
         raise Http404
+    # both memberships are the person's: read them by person_id (one shard on Citus, which refuses
+    # a join of two distributed tables on the membership id)
+    wanted = [i for i in (t.from_membership_id, t.to_membership_id) if i]
+    ms = {m.pk: m for m in Membership.objects.filter(person_id=t.person_id, pk__in=wanted)}
+    if t.from_membership_id in ms:
+        t.from_membership = ms[t.from_membership_id]
+    if t.to_membership_id in ms:
+        t.to_membership = ms[t.to_membership_id]
     if side == "from":
         path = t.from_path
     elif side == "to":

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core import access
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
+from gonghui.members.models import Membership, Transfer
 from gonghui.portal import actions
 from gonghui.portal.models import MemberRequest, RequestStatus
 
@@ -19,12 +20,23 @@ from gonghui.portal.models import MemberRequest, RequestStatus
 @access.page(Perm.VIEW)
 def staff_requests(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
-    qs = access.scoped(
-        MemberRequest.objects.select_related("person", "org", "membership__org", "transfer"), request.user
-    )
+    qs = access.scoped(MemberRequest.objects.select_related("person", "org"), request.user)
     if show == "open":
         qs = qs.filter(status=RequestStatus.PENDING)
     rows = list(qs.order_by("-created_at")[:200])
+    # memberships and transfers by their persons, in a query each: Citus joins two distributed
+    # tables only on person_id, never on the membership's or the transfer's id
+    persons = {r.person_id for r in rows}
+    ms = Membership.objects.select_related("org").filter(
+        person_id__in=persons, pk__in={r.membership_id for r in rows if r.membership_id}
+    )
+    ts = Transfer.objects.filter(person_id__in=persons, pk__in={r.transfer_id for r in rows if r.transfer_id})
+    memberships, transfers = {m.pk: m for m in ms}, {t.pk: t for t in ts}
+    for r in rows:
+        if r.membership_id in memberships:
+            r.membership = memberships[r.membership_id]
+        if r.transfer_id in transfers:
+            r.transfer = transfers[r.transfer_id]
     return render(request, "portal/staff_requests.html", {"rows": rows, "show": show})
 
 
