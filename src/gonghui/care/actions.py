@@ -197,7 +197,9 @@ def file_number(year: int, pk: int) -> str:
 
 
 def _open_file(file: HardshipFile) -> HardshipFile:
-    f = HardshipFile.objects.select_for_update().select_related("person").get(pk=file.pk)
+    # the file row locked alone, its person read when needed (on the person's shard): Citus refuses
+    # FOR UPDATE over a join with the distributed person table
+    f = HardshipFile.objects.select_for_update().get(pk=file.pk)
     if not f.is_open:
         raise ApplicationError(
             _("档案已%(s)s，不能再修改。") % {"s": f.get_status_display()}, code="file_state"

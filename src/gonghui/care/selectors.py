@@ -123,7 +123,11 @@ def eligible_files(programme: AidProgramme) -> QuerySet[HardshipFile]:
     if rule is not None:
         qs = qs.filter(rule)
     listed = ProgrammeEntry.objects.filter(programme=programme, person=OuterRef("person"))
-    return qs.exclude(Exists(listed)).select_related("person", "org").order_by("org_path", "id")
+    # persons in a second query (prefetch): on Citus a join of these coordinator tables with the
+    # distributed person table, under the EXISTS, is refused
+    return (
+        qs.exclude(Exists(listed)).select_related("org").prefetch_related("person").order_by("org_path", "id")
+    )
 
 
 def programme_summary(programme: AidProgramme) -> dict[str, Any]:
@@ -237,11 +241,12 @@ def year_figures(org: Org, year: int) -> dict[str, Any]:
 
 def flagged_unregistered(prefix: str) -> QuerySet[Membership]:
     """Current members the register marks as 劳模 (Person.is_model_worker) with no honour in the
-    registry here: to be entered."""
-    titled = ModelWorkerTitle.objects.filter(person=OuterRef("person"))
+    registry here: to be entered. The titled persons as an uncorrelated subquery: Citus refuses a
+    correlated one over this coordinator table next to the distributed register."""
+    titled = ModelWorkerTitle.objects.values("person_id")
     return (
         Membership.objects.filter(org_path__startswith=prefix, status__in=CURRENT_STATUSES, person__is_model_worker=True)
-        .exclude(Exists(titled)).select_related("person", "org").order_by("org_path", "id")
+        .exclude(person_id__in=titled).select_related("person", "org").order_by("org_path", "id")
     )  # fmt: skip
 
 
