@@ -81,8 +81,15 @@ def _events(measure: str, prefix: str) -> QuerySet[MembershipEvent]:
     return qs
 
 
+def org_under(prefix: str) -> Q:
+    """Orgs whose `Org.path` starts with `prefix`, as the index range `core.fields.PathPrefix` uses
+    for copied paths: treebeard's column is a plain CharField, whose LIKE scanned every org on
+    SQLite (500,000 at province scale, 60 ms per campaign page; issue 19)."""
+    return Q(path__gte=prefix, path__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
 def _base_unions(prefix: str) -> QuerySet[Org]:
-    return Org.objects.filter(path__startswith=prefix, kind__in=BASE_KINDS)
+    return Org.objects.filter(org_under(prefix), kind__in=BASE_KINDS)
 
 
 # --- figures per base union, rolled up ----------------------------------------------------
@@ -314,7 +321,7 @@ def board(
     top = units.get(root.path) or unit(root)
     child_orgs = {
         o.path: o
-        for o in Org.objects.filter(path__startswith=root.path, depth=root.depth + 1, status=OrgStatus.ACTIVE)
+        for o in Org.objects.filter(org_under(root.path), depth=root.depth + 1, status=OrgStatus.ACTIVE)
     }
     for path, a in allocations.items():
         if a.org.depth == root.depth + 1:
@@ -407,9 +414,7 @@ def roots_done(rows: list[tuple[Campaign, Org]], *, on: dt.date | None = None) -
         if campaign.measure == Measure.UNIONS:
             union_sums[key] = Count(
                 "id",
-                filter=Q(
-                    path__startswith=root.path, founded_on__gte=campaign.starts_on, founded_on__lte=until
-                ),
+                filter=org_under(root.path) & Q(founded_on__gte=campaign.starts_on, founded_on__lte=until),
             )
             continue
         cond = Q(org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until)

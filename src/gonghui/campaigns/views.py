@@ -191,9 +191,9 @@ def allocate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     org = scope.get_unit(request.user, campaign, code, Perm.CAMPAIGN_MANAGE)
     parent = Allocation.objects.filter(campaign=campaign, org=org).first()
     children = list(
-        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1, status=OrgStatus.ACTIVE).order_by(
-            "path"
-        )
+        Org.objects.filter(
+            selectors.org_under(org.path), depth=org.depth + 1, status=OrgStatus.ACTIVE
+        ).order_by("path")
     )
     current = {a.org_id: a.target for a in parent.children.all()} if parent else {}
     initial: dict[str, Any] = {"method": (parent.split_method if parent else "") or SplitMethod.POTENTIAL}
@@ -242,7 +242,7 @@ def _try_split(total: int, weights: list[int]) -> list[int | None] | None:
 
 def _group_units(campaign: Campaign) -> Any:
     root = campaign.org
-    qs = Org.objects.filter(path__startswith=root.path, status=OrgStatus.ACTIVE).exclude(pk=root.pk)
+    qs = Org.objects.filter(selectors.org_under(root.path), status=OrgStatus.ACTIVE).exclude(pk=root.pk)
     return qs.filter(depth=root.depth + 1) | qs.filter(depth__gt=root.depth + 1).exclude(kind__in=BASE_KINDS)
 
 
