@@ -63,9 +63,7 @@ def _code_label(table: str, field: str) -> property:
 class Person(models.Model):
     """A worker, once in the whole system: the ID number (its blind index) is the key."""
 
-    # name is indexed: searched from its start (issue 19). None on employer_name ("contains"),
-    # province_code (Citus's key) or new_employment_group (filtered with the membership's path):
-    # each costs every registration and roster import a B-tree insert (docs/decisions.md).
+    # name indexed (searched from its start); no index on the other columns (docs/decisions.md)
     name = models.CharField(_("姓名"), max_length=40)
     id_cipher = models.CharField(max_length=CIPHER_MAX, editable=False)
     id_index = models.CharField(max_length=INDEX_LEN, unique=True, editable=False)
@@ -176,7 +174,9 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(fields=["org", "member_no"], name="membership_org_member_no_unique"),
         ]
-        indexes = [models.Index(fields=["org_path", "status", "joined_on"], name="membership_path_joined")]
+        indexes = [  # a subtree's list and name search read only this index (issue 19)
+            models.Index(fields=["org_path", "status", "joined_on", "person_id"], name="membership_subtree")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.member_no}"
