@@ -61,14 +61,23 @@ fi
 if [ -n "$CITUS_URL" ]; then
   echo "== tests on Citus =="
   # the register's races and its acts from the main suite — every act of tests/members/test_actions.py,
-  # employer closure, dues, a union merge and a worklife act (the whole suite would take hours on a
+  # employer closure, dues, a union merge and a worklife act; a transfer's page, the portal's staff
+  # queue, the 实名制 figures, care's files and aid rounds, a union formed from members written by
+  # tests/elections add_members (the whole suite would take hours on a
   # 3-node cluster on 2 cores; docs/decisions.md "National scale on Citus" says what runs there)
   GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
     tests/citus "tests/members/test_concurrency.py::test_eight_concurrent_approvers_on_postgresql" \
     "tests/members/test_concurrency.py::test_two_unions_register_the_same_person_at_once_on_postgresql" \
     tests/members/test_actions.py tests/orgs/test_closure.py tests/finance/test_dues.py \
     "tests/orgs/test_actions.py::test_merge_moves_employers_and_marks_source" \
-    "tests/worklife/test_congress_groups.py::test_session_proposal_and_the_employers_that_held_one"
+    "tests/worklife/test_congress_groups.py::test_session_proposal_and_the_employers_that_held_one" \
+    "tests/members/test_issue18.py::test_transfer_names_both_unions_and_revokes_the_old_card" \
+    "tests/portal/test_portal.py::test_requests_go_to_the_union_queue" \
+    "tests/campaigns/test_api.py::test_create_split_follow_and_supervise" \
+    "tests/care/test_actions.py::test_review_once_a_year_and_relief_ends_file" \
+    "tests/care/test_actions.py::test_round_list_pay_and_summary" \
+    "tests/care/test_actions.py::test_aid_amounts_and_year_figures" \
+    "tests/elections/test_formation.py::test_approval_puts_the_founding_roster_on_the_register"
 else
   echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="
 fi
