@@ -357,6 +357,30 @@ def test_dues_are_paid_with_the_membership_locked_on_its_shard():
 
 
 @pytest.mark.django_db
+def test_a_transfer_and_a_card_are_opened_with_their_memberships(client):
+    """members/scope.py reads a transfer's two memberships and a card's membership by person_id (a
+    join of two distributed tables on the membership id is refused by Citus)."""
+    from gonghui.accounts.models import Role, User
+    from gonghui.members import actions, cards, scope
+    from gonghui.members.models import Card
+
+    p = _provinces()
+    m = _register(p["a"], 2000)
+    cards.card_batch_issue(user=None, org=p["a"])
+    card = Card.objects.get(person_id=m.person_id)
+    clerk = User(username="yn_card_clerk", org=p["a"], role=Role.CLERK)
+    clerk.set_password("test-pass-9271")
+    clerk.save()
+    assert scope.get_card(clerk, card.pk).membership.member_no == m.member_no
+    client.force_login(clerk)
+    assert client.post(f"/members/cards/{card.pk}/revoke/", {"reason": "遗失"}).status_code == 302
+    assert Card.objects.get(pk=card.pk, person_id=m.person_id).status == "revoked"
+    t = actions.transfer_start(user=None, membership=m, to_org=p["a2"], side="from")
+    got = scope.get_transfer(clerk, t.pk)
+    assert (got.from_membership.pk, got.from_membership.member_no) == (m.pk, m.member_no)
+
+
+@pytest.mark.django_db
 def test_the_national_demo_pairs_each_identity_and_event_with_its_own_person():
     """Citus returns `INSERT … RETURNING` rows shard by shard, not in the order inserted: the demo
     reserves the persons' and memberships' ids first and sets them on the rows (as rosters do)."""
