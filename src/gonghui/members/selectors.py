@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Func, IntegerField, Q, QuerySet, Sum
-from django.db.models.lookups import In
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact, In
 
 from gonghui.core import ids
 from gonghui.core.models import Identity
@@ -99,29 +100,37 @@ def _name_prefix(field: str, q: str) -> Q:
     return Q(**{f"{field}__startswith": q})
 
 
-NAME_FIRST_MAX = 5000  # persons at most looked up by their ids (one IN list)
+NAME_FIRST_MAX = 5000  # memberships at most looked up by their ids (one IN list)
+PER_ROW_MAX = 20000  # subtrees up to this size read each member's person; larger ones use a set
 
 
 def _name_filter(q: str, subtree: Org | None) -> Q:
     """Memberships whose person's name starts with `q`, by the cheaper of two ways: from the name
-    index to the persons, then their memberships by person id (a rare name, or a large subtree),
-    or along the subtree's path range checking each person's name (a small subtree, or a common
-    surname over a province). The subtree's size is its counter; the persons are read from the
-    name index, at most min(size, NAME_FIRST_MAX) + 1 of them — two small queries, whatever the
-    sizes. Their ids go into the query as a list: with a subquery or a join SQLite's planner
-    walked the path range anyway (county admin, 10M members: 0.66 s for a name held by 39)."""
+    index to the persons and their memberships (a rare name, or a large subtree), or along the
+    subtree's path range checking each person against the name's (a small subtree, or a common
+    surname over a province). The subtree's size is its counter; the name's memberships are read
+    through the name index, at most min(size, NAME_FIRST_MAX) + 1 of them — two small queries,
+    whatever the sizes. Their ids go into the page's query as a list: with a join, a subquery or
+    a list of person ids SQLite's planner walked the path range anyway (county admin, 10M
+    members: 0.66 s for a name held by 39)."""
     if subtree is None:
         return _name_prefix("person__name", q)
     from gonghui.reports.models import OrgCounter
 
     row = OrgCounter.objects.filter(path=subtree.path).values_list("members", "retained_members").first()
-    most = min(sum(row) if row else 0, NAME_FIRST_MAX)
-    ids = list(Person.objects.filter(_name_prefix("name", q)).values_list("id", flat=True)[: most + 1])
-    if len(ids) <= most:
-        return Q(person_id__in=ids)
-    # along the path range (its index holds person_id), each person id checked against the set of
-    # the name's persons; the unary + keeps SQLite from driving the search from that set instead
+    size = sum(row) if row else 0
+    most = min(size, NAME_FIRST_MAX)
     persons = Person.objects.filter(_name_prefix("name", q)).values("id")
+    # a join, not IN (subquery): SQLite would build the whole list of the name's persons first
+    named = Membership.objects.filter(_name_prefix("person__name", q))
+    ids = list(named.values_list("pk", flat=True)[: most + 1])
+    if len(ids) <= most:
+        return Q(pk__in=ids)
+    if size <= PER_ROW_MAX:  # along the path range, each person's name read (SUBSTR: no index)
+        return Q(Exact(Substr("person__name", 1, len(q)), q))
+    # along the path range (its index holds person_id), each person id checked against the set of
+    # the name's persons — built once, cheaper than reading 100,000 persons' rows; the unary +
+    # keeps SQLite from driving the search from that set instead
     return Q(In(_Unindexed("person_id"), persons))
 
 
