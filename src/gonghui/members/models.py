@@ -14,9 +14,12 @@ Citus (DESIGN.md): large tables carry `province_code`. All writes go through `me
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.fields import OrgPathField
@@ -63,7 +66,7 @@ def _code_label(table: str, field: str) -> property:
 class Person(models.Model):
     """A worker, once in the whole system: the ID number (its blind index) is the key."""
 
-    # name indexed (searched from its start); no index on the other columns (docs/decisions.md)
+    # no index on the name (searched through Membership.name) nor the other columns (docs/decisions.md)
     name = models.CharField(_("姓名"), max_length=40)
     id_cipher = models.CharField(max_length=CIPHER_MAX, editable=False)
     id_index = models.CharField(max_length=INDEX_LEN, unique=True, editable=False)
@@ -89,14 +92,8 @@ class Person(models.Model):
     job = models.CharField(_("工种/岗位"), max_length=60, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=24, blank=True)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
-    employer = models.ForeignKey(
-        Employer,
-        verbose_name=_("工作单位"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="persons",
-    )
+    employer = models.ForeignKey(Employer, verbose_name=_("工作单位"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="persons")  # fmt: skip
     employer_name = models.CharField(_("工作单位名称"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -104,7 +101,6 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
-        indexes = [models.Index(fields=["name"], name="person_name", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +145,9 @@ class Membership(models.Model):
         Org, verbose_name=_("基层工会"), on_delete=models.PROTECT, related_name="memberships", db_index=False
     )
     org_path = OrgPathField(editable=False)
+    # the person's name, copied (kept equal in every write; `gonghui stats --verify` checks): a
+    # subtree's name search reads one index of memberships, no person row (issue 19)
+    name = models.CharField(_("姓名"), max_length=40, default="", editable=False)
     province_code = models.CharField(max_length=2)
     member_no = models.CharField(_("会员编号"), max_length=32)
     form_no = models.CharField(
@@ -174,12 +173,20 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(fields=["org", "member_no"], name="membership_org_member_no_unique"),
         ]
-        indexes = [  # a subtree's list and name search read only this index (issue 19)
-            models.Index(fields=["org_path", "status", "joined_on", "person_id"], name="membership_subtree")
+        indexes = [  # a subtree's list reads only the first, a name search only the second (issue 19)
+            models.Index(fields=["org_path", "status", "joined_on", "person_id"], name="membership_subtree"),
+            models.Index(
+                Substr("name", 1, 1), "org_path", "status", "joined_on", "name", name="membership_name"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person.name} {self.member_no}"
+        return f"{self.name} {self.member_no}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.name and self.person_id:  # a plain .create() without the copy
+            self.name = self.person.name
+        super().save(*args, **kwargs)
 
     @property
     def is_current(self) -> bool:
@@ -234,14 +241,8 @@ class Expulsion(models.Model):
     decision_no = models.CharField(_("委员会决定文号"), max_length=60)
     decided_on = models.DateField(_("委员会决定日期"))
     filed_on = models.DateField(_("报上级工会备案日期"), null=True, blank=True)
-    filed_with = models.ForeignKey(
-        Org,
-        verbose_name=_("备案的上级工会"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    filed_with = models.ForeignKey(Org, verbose_name=_("备案的上级工会"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
 
     class Meta:
         verbose_name = _("开除会籍决定")
@@ -314,14 +315,8 @@ class Application(models.Model):
     job = models.CharField(_("工种/岗位"), max_length=60, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=24, blank=True)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
-    employer = models.ForeignKey(
-        Employer,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("工作单位"),
-    )
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("工作单位"))  # fmt: skip
     employer_name = models.CharField(_("工作单位名称"), max_length=120, blank=True)
     workplace = models.CharField(_("居住或工作地点"), max_length=120, blank=True)
     consent_at = models.DateTimeField(_("本人同意时间"))
@@ -444,14 +439,8 @@ class Transfer(models.Model):
         _("状态"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
     reason = models.CharField(_("原因"), max_length=24, default=codes.Reason.JOB_CHANGE)
-    new_employer = models.ForeignKey(
-        Employer,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("新工作单位"),
-    )
+    new_employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("新工作单位"))  # fmt: skip
     new_employer_name = models.CharField(_("新工作单位名称"), max_length=120, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     application = models.ForeignKey(
