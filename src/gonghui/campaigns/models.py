@@ -196,3 +196,29 @@ class SupervisionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.org_id}"
+
+
+class EventDay(models.Model):
+    """Membership events of one day summed over an org's subtree (itself and everything below),
+    kept by `campaigns/daycount.py` in the transaction of every event write, like reports.OrgCounter:
+    a campaign page sums a few rows per unit instead of counting the subtree's events (issue 19).
+
+    The columns (see daycount.vector): `net` the signed sum (+1 入会/转入/恢复, −1 转出/保留/退会/除名),
+    `joins` the 入会 events, `complete` those of a complete real-name record, `c_net` the signed
+    sum over complete records; `m_*` the same for persons marked 农民工."""
+
+    path = OrgPathField(editable=False)
+    day = models.DateField()
+    net = models.IntegerField(default=0)
+    joins = models.IntegerField(default=0)
+    complete = models.IntegerField(default=0)
+    c_net = models.IntegerField(default=0)
+    m_net = models.IntegerField(default=0)
+    m_joins = models.IntegerField(default=0)
+    m_complete = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["path", "day"], name="eventday_path_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.day}"

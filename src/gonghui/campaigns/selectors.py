@@ -18,8 +18,11 @@ A complete real-name record (实名制, seed 000 "新增农民工会员全部实
 姓名, 公民身份号码, 手机号, 工作单位, 户籍类型 (which decides 农民工) and 登记表编号. Every campaign
 also shows the share of its new members (入会 in the period) whose record is complete.
 
-Queries: one grouped query per page for the figures of every base union under the page's unit,
-rolled up to every level in Python (paths are prefixes); one for the daily trend.
+Queries: the membership figures come from the per-day event counter (campaigns.EventDay, kept
+in the write's transaction by `daycount`, issue 19): one query sums the period's rows of every unit
+a page shows (its unit, the children, the allocated units), one reads the unit's daily rows for the
+trend — a fixed count whatever the subtree's size, and nothing to recount after a write. 新建基层工会
+counts the subtree's base unions by founding date (the org table, not events).
 """
 
 from __future__ import annotations
@@ -33,52 +36,49 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gonghui.campaigns import arithmetic as ar
 from gonghui.campaigns import memo
-from gonghui.campaigns.models import Allocation, Campaign, Measure, SplitMethod, SupervisionNote, WorkGroup
+from gonghui.campaigns.daycount import PLUS as PLUS
+from gonghui.campaigns.daycount import complete_q as complete_q
+from gonghui.campaigns.models import (
+    Allocation,
+    Campaign,
+    EventDay,
+    Measure,
+    SplitMethod,
+    SupervisionNote,
+    WorkGroup,
+)
 from gonghui.campaigns.potentials import potentials_of as potentials_of  # the allocation page reads it here
-from gonghui.members.codes import EventType
-from gonghui.members.models import Membership, MembershipEvent
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 
-PLUS = (EventType.JOIN, EventType.TRANSFER_IN, EventType.RESTORE)
-MINUS = (EventType.TRANSFER_OUT, EventType.RETAIN, EventType.LEAVE, EventType.EXPEL)
 REAL_NAME_FIELDS = ("姓名", "公民身份号码", "手机号", "工作单位", "户籍类型", "登记表编号")
+# the EventDay columns of a measure: (done, joins, complete, stock at a date)
+COLUMNS: dict[str, tuple[str, str, str, str]] = {
+    Measure.MEMBERS: ("net", "joins", "complete", "net"),
+    Measure.MIGRANT_MEMBERS: ("m_net", "m_joins", "m_complete", "m_net"),
+    Measure.REAL_NAME: ("complete", "joins", "complete", "c_net"),
+}
+IN_CHUNK = 5000  # paths per IN (...): under every backend's parameter limit
 
 
-def complete_q(person: str = "person__", membership: str = "membership__") -> Q:
-    """A complete real-name record, as a filter on a query that reaches Person and Membership (the
-    membership read by its id *and* person_id: Citus joins two distributed tables only on person_id)."""
-    form = Membership.objects.filter(pk=OuterRef(f"{membership}id"), person_id=OuterRef(f"{person}id"))
-    return (
-        ~Q(**{f"{person}name": ""})
-        & ~Q(**{f"{person}id_index": ""})
-        & ~Q(**{f"{person}phone_index": ""})
-        & (Q(**{f"{person}employer__isnull": False}) | ~Q(**{f"{person}employer_name": ""}))
-        & ~Q(**{f"{person}hukou_type": ""})
-        & Q(Exists(form.exclude(form_no="")))
-    )
-
-
-def _signed() -> Case:
-    return Case(
-        When(type__in=PLUS, then=Value(1)),
-        When(type__in=MINUS, then=Value(-1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _events(measure: str, prefix: str) -> QuerySet[MembershipEvent]:
-    qs = MembershipEvent.objects.filter(org_path__startswith=prefix)
-    if measure == Measure.MIGRANT_MEMBERS:
-        qs = qs.filter(person__is_migrant=True)
-    elif measure == Measure.REAL_NAME:
-        qs = qs.filter(complete_q())
-    return qs
+def _sums(
+    paths: Iterable[str], start: dt.date | None, until: dt.date, cols: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    """Per path, the sums of `cols` over the days from `start` (or the first) to `until`."""
+    wanted, cols = sorted(set(paths)), sorted(set(cols))
+    out: dict[str, dict[str, int]] = {}
+    for i in range(0, len(wanted), IN_CHUNK):
+        qs = EventDay.objects.filter(path__in=wanted[i : i + IN_CHUNK], day__lte=until)
+        if start is not None:
+            qs = qs.filter(day__gte=start)
+        sums = qs.order_by().values("path").annotate(**{f"s_{c}": Sum(c) for c in cols})
+        for path, *values in sums.values_list("path", *(f"s_{c}" for c in cols)):
+            out[path] = {c: int(v or 0) for c, v in zip(cols, values, strict=True)}
+    return out
 
 
 def org_under(prefix: str) -> Q:
@@ -107,50 +107,38 @@ class Figures:
         self.complete += other.complete
 
 
-def period_figures(measure: str, prefix: str, start: dt.date, until: dt.date) -> dict[str, Figures]:
-    """Figures of the period per base-union path under `prefix` (one grouped query)."""
+def period_figures(
+    measure: str, top: str, paths: Iterable[str], start: dt.date, until: dt.date
+) -> dict[str, Figures]:
+    """Figures of the period for each of `paths` (units under `top`): one query over the event
+    counter's rows, or for 新建基层工会 one grouped query over the base unions under `top`."""
     if until < start:
         return {}
+    wanted = set(paths)
     if measure == Measure.UNIONS:
         rows = (
-            _base_unions(prefix).filter(founded_on__gte=start, founded_on__lte=until)
+            _base_unions(top).filter(founded_on__gte=start, founded_on__lte=until)
             .order_by().values("path").annotate(n=Count("id")).values_list("path", "n")
         )  # fmt: skip
-        return {p: Figures(done=n) for p, n in rows}
-    qs = MembershipEvent.objects.filter(org_path__startswith=prefix, on__gte=start, on__lte=until)
-    if measure == Measure.MIGRANT_MEMBERS:
-        qs = qs.filter(person__is_migrant=True)
-    join = Q(type=EventType.JOIN)
-    rows = (
-        qs.order_by().values("org_path")
-        .annotate(net=Sum(_signed()), joins=Count("id", filter=join), complete=Count("id", filter=join & complete_q()))
-        .values_list("org_path", "net", "joins", "complete")
-    )  # fmt: skip
-    out = {}
-    for path, net, joins, complete in rows:
-        done = complete if measure == Measure.REAL_NAME else (net or 0)
-        out[path] = Figures(done=done, joins=joins, complete=complete)
-    return out
+        return {p: Figures(done=n) for p, n in rollup(dict(rows), top).items() if p in wanted}
+    done, joins, complete, _stock = COLUMNS[measure]
+    sums = _sums(wanted, start, until, (done, joins, complete))
+    return {p: Figures(done=r[done], joins=r[joins], complete=r[complete]) for p, r in sums.items()}
 
 
-def baseline_figures(measure: str, prefix: str, on: dt.date) -> dict[str, int]:
-    """The measure's stock at the end of day `on`, per base-union path (one grouped query)."""
+def baselines(measure: str, top: str, paths: Iterable[str], on: dt.date) -> dict[str, int]:
+    """The measure's stock at the end of day `on` for each of `paths` (units under `top`): the
+    event counter's rows up to that day, or the base unions existing then."""
+    wanted = set(paths)
     if measure == Measure.UNIONS:
         rows = (
-            _base_unions(prefix).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=on))
+            _base_unions(top).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=on))
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
             .order_by().values("path").annotate(n=Count("id")).values_list("path", "n")
         )  # fmt: skip
-        return dict(rows)
-    rows = (
-        _events(measure, prefix)
-        .filter(on__lte=on)
-        .order_by()
-        .values("org_path")
-        .annotate(n=Sum(_signed()))
-        .values_list("org_path", "n")
-    )
-    return {p: n or 0 for p, n in rows}
+        return {p: n for p, n in rollup(dict(rows), top).items() if p in wanted}
+    stock = COLUMNS[measure][3]
+    return {p: r[stock] for p, r in _sums(wanted, None, on, (stock,)).items()}
 
 
 def rollup(rows: dict[str, Any], top: str) -> dict[str, Any]:
@@ -168,11 +156,12 @@ def rollup(rows: dict[str, Any], top: str) -> dict[str, Any]:
 
 
 def baseline_total(measure: str, org: Org, on: dt.date) -> int:
-    return max(0, sum(baseline_figures(measure, org.path, on).values()))
+    return max(0, baselines(measure, org.path, [org.path], on).get(org.path, 0))
 
 
 def baselines_of(measure: str, orgs: Iterable[Org], under: Org, on: dt.date) -> dict[int, int]:
-    totals = rollup(baseline_figures(measure, under.path, on), under.path)
+    orgs = list(orgs)
+    totals = baselines(measure, under.path, [o.path for o in orgs], on)
     return {o.pk: max(0, totals.get(o.path, 0)) for o in orgs}
 
 
@@ -292,8 +281,9 @@ def board(
     remembered: bool = False,
 ) -> Board:
     """Everything a campaign page shows for one unit: its own progress, its children's (ranked),
-    and every allocated unit below it (for groups and behind lists). `remembered`: the period's
-    figures from `memo` while the data's version is unchanged (pages)."""
+    and every allocated unit below it (for groups and behind lists). `remembered` (pages): a
+    新建基层工会 campaign's figures, counted over the orgs, kept by `memo` while the data's version is
+    unchanged; the membership measures read the event counter, always current."""
     root = root or campaign.org
     on = on or timezone.localdate()
     time = ar.time_progress(campaign.starts_on, campaign.ends_on, on)
@@ -305,11 +295,22 @@ def board(
             "org", "split_by"
         )
     }
+    child_orgs = {
+        o.path: o
+        for o in Org.objects.filter(org_under(root.path), depth=root.depth + 1, status=OrgStatus.ACTIVE)
+    }
+    for path, a in allocations.items():
+        if a.org.depth == root.depth + 1:
+            child_orgs.setdefault(path, a.org)
+    paths = {root.path, *allocations, *child_orgs}
 
     def count() -> dict[str, Figures]:
-        return rollup(period_figures(campaign.measure, root.path, campaign.starts_on, until), root.path)
+        return period_figures(campaign.measure, root.path, paths, campaign.starts_on, until)
 
-    figures = memo.remember("period", campaign, root.path, until, compute=count) if remembered else count()
+    if remembered and campaign.measure == Measure.UNIONS:
+        figures = memo.remember("period", campaign, root.path, until, compute=count)
+    else:
+        figures = count()
 
     def unit(org: Org) -> Unit:
         a = allocations.get(org.path)
@@ -319,13 +320,6 @@ def board(
 
     units = {path: unit(a.org) for path, a in allocations.items()}
     top = units.get(root.path) or unit(root)
-    child_orgs = {
-        o.path: o
-        for o in Org.objects.filter(org_under(root.path), depth=root.depth + 1, status=OrgStatus.ACTIVE)
-    }
-    for path, a in allocations.items():
-        if a.org.depth == root.depth + 1:
-            child_orgs.setdefault(path, a.org)
     children = [units.get(p) or unit(o) for p, o in sorted(child_orgs.items())]
     for u, r in zip(children, ar.competition_rank([u.ratio for u in children]), strict=True):
         u.rank = r
@@ -357,7 +351,7 @@ def trend(
     if until < campaign.starts_on:
         return {"dates": [], "done": [], "plan": []}
     target = Allocation.objects.filter(campaign=campaign, org=root).values_list("target", flat=True).first()
-    if remembered:
+    if remembered and campaign.measure == Measure.UNIONS:
         per_day = memo.remember(
             "trend", campaign, root.path, until, compute=lambda: _per_day(campaign, root, until)
         )
@@ -382,29 +376,22 @@ def _per_day(campaign: Campaign, root: Org, until: dt.date) -> dict[dt.date, int
             _base_unions(root.path).filter(founded_on__gte=campaign.starts_on, founded_on__lte=until)
             .order_by().values("founded_on").annotate(n=Count("id")).values_list("founded_on", "n")
         )  # fmt: skip
-    qs = MembershipEvent.objects.filter(
-        org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until
-    )
-    if campaign.measure == Measure.MIGRANT_MEMBERS:
-        qs = qs.filter(person__is_migrant=True)
-    value: Any = Sum(_signed())
-    if campaign.measure == Measure.REAL_NAME:
-        value = Count("id", filter=Q(type=EventType.JOIN) & complete_q())
-    return dict(qs.order_by().values("on").annotate(n=value).values_list("on", "n"))
+    done = COLUMNS[campaign.measure][0]
+    rows = EventDay.objects.filter(path=root.path, day__gte=campaign.starts_on, day__lte=until)
+    return dict(rows.values_list("day", done))
 
 
 def root_done(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> int:
     """The unit's total only (one aggregate query): for lists."""
-    on = on or timezone.localdate()
-    figures = period_figures(campaign.measure, root.path, campaign.starts_on, min(campaign.ends_on, on))
-    return sum(f.done for f in figures.values())
+    return roots_done([(campaign, root)], on=on)[campaign.pk]
 
 
 def roots_done(rows: list[tuple[Campaign, Org]], *, on: dt.date | None = None) -> dict[int, int]:
-    """`root_done` for many (campaign, unit) pairs at once: one aggregate over the events and one
-    over the unions, whatever the number of campaigns (the campaign list)."""
+    """`root_done` for many (campaign, unit) pairs at once: one aggregate over the event counter's
+    rows and one over the unions, whatever the number of campaigns (the campaign list)."""
     on = on or timezone.localdate()
     event_sums: dict[str, Any] = {}
+    paths: set[str] = set()
     union_sums: dict[str, Any] = {}
     for campaign, root in rows:
         until = min(campaign.ends_on, on)
@@ -417,16 +404,12 @@ def roots_done(rows: list[tuple[Campaign, Org]], *, on: dt.date | None = None) -
                 filter=org_under(root.path) & Q(founded_on__gte=campaign.starts_on, founded_on__lte=until),
             )
             continue
-        cond = Q(org_path__startswith=root.path, on__gte=campaign.starts_on, on__lte=until)
-        if campaign.measure == Measure.REAL_NAME:
-            event_sums[key] = Count("id", filter=cond & Q(type=EventType.JOIN) & complete_q())
-            continue
-        if campaign.measure == Measure.MIGRANT_MEMBERS:
-            cond &= Q(person__is_migrant=True)
-        event_sums[key] = Sum(_signed(), filter=cond)
+        paths.add(root.path)
+        cond = Q(path=root.path, day__gte=campaign.starts_on, day__lte=until)
+        event_sums[key] = Sum(COLUMNS[campaign.measure][0], filter=cond)
     done: dict[str, Any] = {}
     if event_sums:
-        done.update(MembershipEvent.objects.order_by().aggregate(**event_sums))
+        done.update(EventDay.objects.filter(path__in=paths).order_by().aggregate(**event_sums))
     if union_sums:
         done.update(Org.objects.filter(kind__in=BASE_KINDS).order_by().aggregate(**union_sums))
     return {campaign.pk: int(done.get(f"c{campaign.pk}") or 0) for campaign, _root in rows}

@@ -139,6 +139,9 @@ def load_nation(*, seed: int = 2017, provinces: int = 4, members: int = 3000,
         rates.append(load_members(unions, members, seed=seed + k, first_seq=k * 100_000 + 1, log=log))
     analyze()
     rebuild()
+    from gonghui.campaigns import daycount
+
+    daycount.rebuild()  # the campaigns' per-day event counter, from the events just loaded
     return {
         "provinces": provinces,
         "orgs": Org.objects.count(),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.campaigns import daycount
 from gonghui.core import access, citus
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
@@ -187,6 +188,7 @@ def _retain_at(union: Org, target: Org, olds: list[Membership], *, on: dt.date, 
         olds, ["org", "org_path", "province_code", "member_no", "status", "updated_at"]
     )
     MembershipEvent.objects.bulk_create(events)
+    daycount.add_events(events)  # the campaigns' per-day event counter (issue 19)
     Transfer.objects.filter(from_membership__in=olds, status=TransferStatus.PENDING).update(
         from_org=target, from_path=target.path
     )

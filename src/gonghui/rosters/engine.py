@@ -30,6 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from gonghui.campaigns import daycount
 from gonghui.core.models import Identity
 from gonghui.members import actions as member_actions
 from gonghui.members.actions.common import reserve_numbers
@@ -346,6 +347,7 @@ def _write(
     )
     updates = [(*(f[c] for c in UPDATABLE), now, f["id"]) for _p, _o, f in rejoin]
     updates += [(*(after[c] for c in UPDATABLE), now, before["id"]) for before, after, _o, _s in changed]
+    daycount.roster_persons(rejoin, changed)  # campaigns' event counter: flags of earlier events
     _update_persons(updates)
     joiners += [(f["id"], p, org, bool(f["is_migrant"]), f["new_employment_group"]) for p, org, f in rejoin]
     # a former member may still hold a valid card (members.actions counts it on joining again)
@@ -427,6 +429,7 @@ def _write(
             d["cards"] += cards
     _insert(Membership, MEMBERSHIP_COLUMNS, m_rows)
     _insert(MembershipEvent, EVENT_COLUMNS, e_rows)
+    daycount.roster_joins(e_rows, new_people, pids, rejoin)
     for before, after, org, status in changed:
         if status == MembershipStatus.ACTIVE:
             old, new = _member_deltas(before, ""), _member_deltas(after, "")

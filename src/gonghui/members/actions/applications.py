@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core import ids, pii
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
@@ -178,9 +179,11 @@ def _person_upsert(*, user: Any, org: Org, source: Application) -> Person:
     if not data["phone_cipher"]:
         for k in ("phone_cipher", "phone_index", "phone_masked"):
             data.pop(k)
+    flags = daycount.person_flags(person)
     for k, v in data.items():
         setattr(person, k, v)
     person.save()
+    daycount.person_saving(person, flags)  # their earlier events, counted by campaigns
     return person
 
 

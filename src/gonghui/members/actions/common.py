@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core import access
 from gonghui.core.errors import ConflictError
 from gonghui.core.models import Identity
@@ -88,10 +89,12 @@ def format_form_no(org: Org, n: int) -> str:
 
 def event_create(*, membership: Membership, type: str, reason: str, on: dt.date, user: Any,
            from_org: Org | None = None, to_org: Org | None = None, note: str = "") -> MembershipEvent:  # fmt: skip
-    return MembershipEvent.objects.create(
+    event = MembershipEvent.objects.create(
         person_id=membership.person_id, membership=membership, org_path=membership.org_path, type=type, reason=reason, on=on,
         from_org=from_org, to_org=to_org, user=user if getattr(user, "is_authenticated", False) else None, note=note[:200],
     )  # fmt: skip
+    daycount.add_events([event])  # the campaigns' per-day event counter (issue 19)
+    return event
 
 
 def audit_user(user: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core import access, pii
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
@@ -88,8 +89,10 @@ def founder_register(
                 _("该会员有一项待确认的会员关系接转，请先办结或撤回。"), code="transfer_pending"
             )
         if employer is not None and person.employer_id != employer.pk:
+            flags = daycount.person_flags(person)
             person.employer, person.employer_name = employer, employer.name
             person.save(update_fields=["employer", "employer_name", "updated_at"])
+            daycount.person_saving(person, flags)
     if old is None:
         # 档案关: a founding member's record gets the union's next 登记表编号 like any other (issue 18)
         form_no = format_form_no(org, next_number(org, Counter.FORM_NO))

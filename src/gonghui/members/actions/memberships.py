@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core import access, ids, pii
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
@@ -92,6 +93,7 @@ def person_update(
     before = SimpleNamespace(
         is_migrant=person.is_migrant, gender=person.gender, new_employment_group=person.new_employment_group
     )
+    flags = daycount.person_flags(person)
     person.name = clean_name(name)
     if phone.strip():
         p = parse_phone(phone)
@@ -104,6 +106,7 @@ def person_update(
     for k, v in {**cleaned, **employer_fields(employer, cleaned["employer_name"])}.items():
         setattr(person, k, v)
     person.save()
+    daycount.person_saving(person, flags)  # 农民工 or the real-name record may have changed
     active = Membership.objects.filter(person=person, status=MembershipStatus.ACTIVE).first()
     if active is not None:
         counters.on_person_changed(active.org_path, before, person)

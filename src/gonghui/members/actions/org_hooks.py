@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core import citus
 from gonghui.core.errors import ApplicationError
 from gonghui.members.actions.common import (
@@ -74,6 +75,7 @@ def org_merge_hook(source: Org, target: Org) -> None:
             events.append(MembershipEvent(person_id=m.person_id, membership=n, org_path=n.org_path, type=EventType.TRANSFER_IN,
                                           reason=Reason.UNION_MERGED, on=today, from_org=source, to_org=target))  # fmt: skip
         MembershipEvent.objects.bulk_create(events)
+        daycount.add_events(events)
         carded = set(
             Card.objects.filter(
                 person_id__in=[m.person_id for m in olds], status=CardStatus.VALID

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
 from gonghui.members.actions.common import (
@@ -142,9 +143,10 @@ def transfer_accept(
     new = membership_open(user=user, person=t.person, org=t.to_org, joined_on=old.ended_on, channel=Channel.TRANSFER,
                            form_no=form_no, event_type=EventType.TRANSFER_IN, reason=t.reason, from_org=t.from_org, note=note)  # fmt: skip
     if t.new_employer_id or t.new_employer_name:
-        Person.objects.filter(pk=t.person_id).update(
-            employer_id=t.new_employer_id, employer_name=t.new_employer_name, updated_at=timezone.now()
-        )
+        employer = {"employer_id": t.new_employer_id, "employer_name": t.new_employer_name}
+        Person.objects.filter(pk=t.person_id).update(**employer, updated_at=timezone.now())
+        flags = daycount.person_flags(t.person)
+        daycount.persons_changed({t.person_id: (flags, daycount.person_flags(t.person, **employer))})
     t.status = TransferStatus.ACCEPTED
     t.to_membership = new
     t.decided_by = audit_user(user)

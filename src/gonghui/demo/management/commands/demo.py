@@ -73,6 +73,9 @@ class Command(BaseCommand):
         analyze()
         result["members"] = load_members(seed=opts["seed"])
         analyze()  # the loaders below query what was just bulk-inserted
+        from gonghui.campaigns import daycount
+
+        daycount.rebuild()  # the members were bulk-loaded: the campaigns' event counter counted once
         from gonghui.demo.care import load_care
 
         result["care"] = load_care(seed=opts["seed"])

@@ -1,0 +1,262 @@
+"""Keeping EventDay exact: membership events counted per day and subtree (issue 19).
+
+Every event adds its vector (below) to the row (path, day) of its union and of each ancestor — the
+prefixes of its path — in the transaction that writes the event, as `reports/counters.py` does for
+OrgCounter: a campaign page then reads one indexed range per unit (`selectors`), never a count over
+the subtree's events, whatever the subtree's size, and nothing is recounted after a write.
+
+Two of the figures depend on the person, not on the event: 农民工 (Person.is_migrant) and a complete
+real-name record (`complete_q`: the person's 姓名, 公民身份号码, 手机号, 工作单位, 户籍类型 and the
+membership's 登记表编号). A write that changes them for a person with events restates that person's
+events (`persons_changed`: old vectors off, new ones on), so the rows stay what a recount gives.
+
+Callers: members.actions (every single event through `event_create`; person edits; transfers;
+org merges), orgs.closure, the roster engine, the demo loaders (a rebuild). `gonghui stats
+--verify` compares the rows with a recount from the events, `--rebuild` rewrites them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections import Counter as Tally
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+
+from gonghui.campaigns.models import EventDay
+from gonghui.members.codes import EventType
+from gonghui.members.models import Membership, MembershipEvent, Person
+from gonghui.orgs.models import Org
+
+STEP = Org.steplen
+FIELDS = ("net", "joins", "complete", "c_net", "m_net", "m_joins", "m_complete")
+PLUS = (EventType.JOIN, EventType.TRANSFER_IN, EventType.RESTORE)
+MINUS = (EventType.TRANSFER_OUT, EventType.RETAIN, EventType.LEAVE, EventType.EXPEL)
+SIGN = {**dict.fromkeys(PLUS, 1), **dict.fromkeys(MINUS, -1)}
+# a person's real-name fields (Person columns); the membership's 登记表编号 completes the record
+PERSON_FIELDS = ("name", "id_index", "phone_index", "hukou_type")
+Vector = tuple[int, ...]
+Flags = tuple[bool, bool]  # (农民工, complete person record)
+Key = tuple[str, dt.date]
+
+
+def complete_q(person: str = "person__", membership: str = "membership__") -> Q:
+    """A complete real-name record, as a filter on a query that reaches Person and Membership (the
+    membership read by its id *and* person_id: Citus joins two distributed tables only on person_id)."""
+    form = Membership.objects.filter(pk=OuterRef(f"{membership}id"), person_id=OuterRef(f"{person}id"))
+    return (
+        ~Q(**{f"{person}name": ""})
+        & ~Q(**{f"{person}id_index": ""})
+        & ~Q(**{f"{person}phone_index": ""})
+        & (Q(**{f"{person}employer__isnull": False}) | ~Q(**{f"{person}employer_name": ""}))
+        & ~Q(**{f"{person}hukou_type": ""})
+        & Q(Exists(form.exclude(form_no="")))
+    )
+
+
+def vector(type_: str, migrant: bool, complete: bool) -> Vector:
+    """One event's contribution, in FIELDS order."""
+    s, j = SIGN.get(type_, 0), 1 if type_ == EventType.JOIN else 0
+    c, m = (1 if complete else 0), (1 if migrant else 0)
+    return (s, j, j * c, s * c, s * m, j * m, j * m * c)
+
+
+def person_flags(p: Any, **override: Any) -> Flags:
+    """(农民工, complete person fields) of a Person or a dict of its columns; `override` replaces
+    columns (a change about to be written)."""
+    get = p.get if isinstance(p, Mapping) else lambda k: getattr(p, k, None)
+
+    def val(k: str) -> Any:
+        return override[k] if k in override else get(k)
+
+    complete = all(val(k) for k in PERSON_FIELDS) and bool(val("employer_id") or val("employer_name"))
+    return bool(val("is_migrant")), complete
+
+
+def _day(d: Any) -> dt.date:
+    return d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])
+
+
+def _add(tally: dict[Key, list[int]], path: str, day: Any, vec: Iterable[int], times: int = 1) -> None:
+    row = tally.setdefault((path, _day(day)), [0] * len(FIELDS))
+    for i, v in enumerate(vec):
+        row[i] += v * times
+
+
+def apply(tally: Mapping[Key, Sequence[int]]) -> None:
+    """Add each (union path, day) vector to that union's row and its ancestors' (upserts, in path
+    order so concurrent writers lock rows in the same order)."""
+    up: dict[Key, list[int]] = {}
+    for (path, day), vec in tally.items():
+        if not any(vec):
+            continue
+        for k in range(STEP, len(path) + 1, STEP):
+            row = up.setdefault((path[:k], day), [0] * len(FIELDS))
+            for i, v in enumerate(vec):
+                row[i] += v
+    rows = [(p, connection.ops.adapt_datefield_value(d), *v) for (p, d), v in sorted(up.items()) if any(v)]
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(EventDay._meta.db_table)
+    cols = ", ".join(qn(c) for c in ("path", "day", *FIELDS))
+    sets = ", ".join(f"{qn(f)} = {table}.{qn(f)} + excluded.{qn(f)}" for f in FIELDS)
+    marks = "(" + ", ".join(["%s"] * (2 + len(FIELDS))) + ")"
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), 1000):
+            chunk = rows[i : i + 1000]
+            # identifiers from the model, quoted; values are parameters
+            sql = f"INSERT INTO {table} ({cols}) VALUES {', '.join([marks] * len(chunk))} ON CONFLICT ({qn('path')}, {qn('day')}) DO UPDATE SET {sets}"  # noqa: S608
+            cur.execute(sql, [v for r in chunk for v in r])
+
+
+# --- the write paths --------------------------------------------------------------------
+
+
+def _membership_flags(ids: Iterable[int]) -> dict[int, Flags]:
+    """(农民工, complete record) per membership id: the person's fields and the 登记表编号."""
+    cols = ("id", "form_no", "person__is_migrant", "person__employer_id", "person__employer_name",
+            *(f"person__{f}" for f in PERSON_FIELDS))  # fmt: skip
+    out: dict[int, Flags] = {}
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), 500):
+        for row in Membership.objects.filter(pk__in=ids[i : i + 500]).values(*cols):
+            p = {k.removeprefix("person__"): v for k, v in row.items()}
+            migrant, complete = person_flags(p)
+            out[row["id"]] = (migrant, complete and bool(row["form_no"]))
+    return out
+
+
+def add_events(events: Sequence[MembershipEvent]) -> None:
+    """Count new events (saved, in this transaction): one read of their persons, one upsert."""
+    if not events:
+        return
+    flags = _membership_flags(e.membership_id for e in events)
+    tally: dict[Key, list[int]] = {}
+    for e in events:
+        _add(tally, e.org_path, e.on, vector(e.type, *flags[e.membership_id]))
+    apply(tally)
+
+
+def persons_changed(changes: Mapping[int, tuple[Flags, Flags]]) -> None:
+    """Persons' flags changed from the first pair to the second: their events counted again."""
+    ids = sorted(pid for pid, (before, after) in changes.items() if before != after)
+    if not ids:
+        return
+    tally: dict[Key, list[int]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        forms = dict(Membership.objects.filter(person_id__in=chunk).values_list("id", "form_no"))
+        events = MembershipEvent.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "membership_id", "org_path", "on", "type"
+        )
+        for pid, mid, path, on, type_ in events.order_by():
+            (bm, bc), (am, ac) = changes[pid]
+            form = bool(forms.get(mid))
+            old, new = vector(type_, bm, bc and form), vector(type_, am, ac and form)
+            _add(tally, path, on, map(operator.sub, new, old))
+    apply(tally)
+
+
+def person_saving(person: Any, before: Flags) -> None:
+    """After `person` (edited in place) was saved: restate its events if its flags changed."""
+    persons_changed({person.pk: (before, person_flags(person))})
+
+
+_NEW_PERSON = operator.itemgetter(0, 2, 9, 13, 20)  # rosters.pipeline.PERSON_TAIL: name … employer_name
+
+
+def roster_persons(rejoin: Sequence[Any], changed: Sequence[Any]) -> None:
+    """rosters.engine, before it updates persons: (prep, org, merged person) rows of former members
+    joining again, (stored, merged, org, status) of members whose fields change."""
+    changes = {b["id"]: (person_flags(b), person_flags(a)) for b, a, _o, _s in changed}
+    again = {f["id"]: f for _p, _o, f in rejoin}
+    if again:
+        cols = ("id", "is_migrant", "employer_id", "employer_name", *PERSON_FIELDS)
+        ids = sorted(again)
+        for i in range(0, len(ids), 500):
+            for row in Person.objects.filter(pk__in=ids[i : i + 500]).values(*cols):
+                changes[row["id"]] = (person_flags(row), person_flags(again[row["id"]]))
+    persons_changed(changes)
+
+
+def roster_joins(e_rows: Sequence[tuple[Any, ...]], new_people: Sequence[Any], pids: Sequence[int],
+                 rejoin: Sequence[Any]) -> None:  # fmt: skip
+    """rosters.engine, after inserting the 入会 events (rows in its EVENT_COLUMNS order: person_id,
+    membership_id, org_path, type, reason, on, …): every row has a 登记表编号 (the engine gives one)."""
+    flags: dict[int, Flags] = {}
+    for pid, (p, _org) in zip(pids, new_people, strict=True):
+        person = p.person
+        flags[pid] = (bool(person[14]), all(_NEW_PERSON(person)))
+    for _p, _o, f in rejoin:
+        flags[f["id"]] = person_flags(f)
+    counts = Tally((r[2], r[5], r[3], flags[r[0]]) for r in e_rows)
+    tally: dict[Key, list[int]] = {}
+    for (path, on, type_, (migrant, complete)), n in counts.items():
+        _add(tally, path, on, vector(type_, migrant, complete), n)
+    apply(tally)
+
+
+# --- subtree moves, recount, verify, rebuild -----------------------------------------------
+
+
+def on_subtree_moved(old_path: str, new_path: str) -> None:
+    """A subtree moved (orgs.actions.org_move; its rows' paths already rewritten): its per-day
+    totals, the rows at `new_path`, leave the old parent's chain and join the new one's."""
+    tally: dict[Key, list[int]] = {}
+    for day, *vec in EventDay.objects.filter(path=new_path).values_list("day", *FIELDS):
+        _add(tally, old_path[:-STEP], day, vec, -1)
+        _add(tally, new_path[:-STEP], day, vec)
+    apply(tally)
+
+
+def recount() -> dict[Key, list[int]]:
+    """Every (path, day) row from the events (grouped in the database, rolled up here)."""
+    rows = (
+        MembershipEvent.objects.order_by()
+        .values("org_path", "on", "type", "person__is_migrant")
+        .annotate(n=Count("id"), c=Count("id", filter=complete_q()))
+        .values_list("org_path", "on", "type", "person__is_migrant", "n", "c")
+    )
+    own: dict[Key, list[int]] = {}
+    for path, on, type_, migrant, n, c in rows.iterator(chunk_size=10_000):
+        _add(own, path, on, vector(type_, migrant, True), c)
+        _add(own, path, on, vector(type_, migrant, False), n - c)
+    out: dict[Key, list[int]] = {}
+    for (path, day), vec in own.items():
+        for k in range(STEP, len(path) + 1, STEP):
+            _add(out, path[:k], day, vec)
+    return {key: vec for key, vec in out.items() if any(vec)}
+
+
+def verify() -> list[dict[str, Any]]:
+    """Differences between the stored rows and a recount (empty list = exact)."""
+    expected = recount()
+    stored = {(p, d): v for p, d, *v in EventDay.objects.values_list("path", "day", *FIELDS).iterator(10_000)}
+    zero = [0] * len(FIELDS)
+    diffs: list[dict[str, Any]] = []
+    for key in sorted(set(expected) | set(stored)):
+        got, exp = stored.get(key, zero), expected.get(key, zero)
+        for f, g, e in zip(FIELDS, got, exp, strict=True):
+            if g != e:
+                diffs.append(
+                    {"path": key[0], "field": f"campaign_events {key[1]} {f}", "stored": g, "expected": e}
+                )
+    return diffs
+
+
+def rebuild() -> int:
+    """Replace every row with a recount (after bulk loads or a restore, or to repair)."""
+    rows = [(p, connection.ops.adapt_datefield_value(d), *v) for (p, d), v in sorted(recount().items())]
+    qn = connection.ops.quote_name
+    cols = ("path", "day", *FIELDS)
+    # identifiers from the model, quoted; values are parameters
+    sql = f"INSERT INTO {qn(EventDay._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cur:
+        EventDay.objects.all().delete()
+        for i in range(0, len(rows), 10_000):
+            cur.executemany(sql, rows[i : i + 10_000])
+    return len(rows)
