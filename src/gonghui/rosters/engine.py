@@ -50,6 +50,7 @@ from gonghui.members.models import (
     Person,
 )  # fmt: skip
 from gonghui.orgs.models import Employer, Org
+from gonghui.rosters import sqlite_rows
 from gonghui.rosters.models import ImportJob, Mode
 from gonghui.rosters.pipeline import PERSON_TAIL, Batch, Prep
 
@@ -124,7 +125,7 @@ class Context:
 def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """members.bulk.insert without its per-value adapters: every value comes ready to bind (ISO
     dates, timestamps adapted once a batch, 0/1 booleans on SQLite) and this runs for millions of rows."""
-    if not rows:
+    if not rows or sqlite_rows.insert(model._meta.db_table, columns, rows):  # narrow rows, SQLite
         return
     qn = connection.ops.quote_name
     # Table and column names come from the model's metadata, never from input.
