@@ -203,15 +203,20 @@ class MembershipEvent(models.Model):
     type = models.CharField(_("变化类型"), max_length=24)
     reason = models.CharField(_("变化原因"), max_length=24, blank=True)
     on = models.DateField(_("日期"))
+    # No index on the three below (migration 0012): no query filters events by them (they are
+    # shown with the event), orgs and accounts are never deleted, and every roster row paid for them.
     from_org = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会")
-    )
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会"),
+        db_index=False,
+    )  # fmt: skip
     to_org = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会")
-    )
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会"),
+        db_index=False,
+    )  # fmt: skip
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
