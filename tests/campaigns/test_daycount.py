@@ -139,3 +139,15 @@ def test_stats_verify_catches_a_wrong_counter_and_rebuild_repairs_it(register_st
     assert [d["field"].rsplit(" ", 1)[-1] for d in daycount.verify()] == ["net"]
     call_command("stats", "--rebuild")
     call_command("stats", "--verify")
+
+
+def test_form_numbers_given_later_complete_the_records(register_story: Any, make_campaign: Any) -> None:
+    from gonghui.members.models import Membership
+
+    real = make_campaign(measure="real_name")
+    Membership.objects.filter(org__code="T0004").update(form_no="")  # written before issue 18
+    daycount.rebuild()
+    was = selectors.board(real, on=ON).root.done
+    call_command("form_numbers")
+    _exact()
+    assert selectors.board(real, on=ON).root.done == was + 2

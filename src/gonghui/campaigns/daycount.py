@@ -161,6 +161,22 @@ def persons_changed(changes: Mapping[int, tuple[Flags, Flags]]) -> None:
     apply(tally)
 
 
+def forms_given(membership_ids: Sequence[int]) -> None:
+    """Memberships that had no 登记表编号 got one (`gonghui form_numbers`): their events may now
+    belong to complete records."""
+    flags = _membership_flags(membership_ids)
+    tally: dict[Key, list[int]] = {}
+    ids = sorted(flags)
+    for i in range(0, len(ids), 500):
+        rows = MembershipEvent.objects.filter(membership_id__in=ids[i : i + 500]).order_by()
+        for mid, path, on, type_ in rows.values_list("membership_id", "org_path", "on", "type"):
+            migrant, complete = flags[mid]
+            if complete:
+                old, new = vector(type_, migrant, False), vector(type_, migrant, True)
+                _add(tally, path, on, map(operator.sub, new, old))
+    apply(tally)
+
+
 def person_saving(person: Any, before: Flags) -> None:
     """After `person` (edited in place) was saved: restate its events if its flags changed."""
     persons_changed({person.pk: (before, person_flags(person))})

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from gonghui.campaigns import daycount
 from gonghui.members.actions.common import format_form_no, reserve_numbers
 from gonghui.members.models import CURRENT_STATUSES, Counter, Membership
 from gonghui.orgs.models import Org
@@ -31,5 +32,6 @@ class Command(BaseCommand):
                 for k, m in enumerate(rows):
                     m.form_no = format_form_no(org, first + k)
                 Membership.objects.bulk_update(rows, ["form_no"], batch_size=2000)
+                daycount.forms_given([m.pk for m in rows])  # complete records now: campaigns count them
                 total += len(rows)
         self.stdout.write(f"已补编登记表编号 {total} 个。")
