@@ -1,7 +1,10 @@
 """Campaign figures kept between requests, keyed by the version of the data they count (issue 19).
 
-A campaign page counts the period's membership events under its unit (a grouped query over the
-subtree's events, 30–50 ms for a county). Those figures change only when something is written:
+Only the 新建基层工会 measure uses it now: its figures are counted over the subtree's base unions
+(founding dates). The membership measures read the per-day event counter (`daycount`), which is
+current after every write and costs a few indexed rows, so nothing of theirs is kept here.
+
+Those figures change only when something is written:
 every write path is audited in its own transaction (`core.audit`) and every membership event is a
 new row, so the pair (last audit entry, last event) changes with every write that can move a
 figure — a join, leave or transfer, a person's migrant flag or real-name fields, a form number,

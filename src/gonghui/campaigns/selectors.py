@@ -439,7 +439,7 @@ def campaigns_for(scope: str) -> QuerySet[Campaign]:
 
 def _behind_units(c: Campaign, root: Org, on: dt.date) -> tuple[Any, list[Unit]]:
     """Board and units behind, nearest levels first: cached a minute for the home page (issue 19);
-    a miss reads the period's figures through `memo` (exact while nothing is written)."""
+    a miss reads the period's figures from the event counter (or `memo` for 新建基层工会)."""
     key = f"campaign-behind:{c.pk}:{c.updated_at.timestamp() if c.updated_at else 0}:{root.path}:{on.isoformat()}"
     if (hit := cache.get(key)) is not None:
         return hit  # type: ignore[no-any-return]
