@@ -41,23 +41,39 @@ def test_a_name_matches_from_its_start(people, login):
     assert _names(c, q=m.member_no[:-1]) == []
 
 
-def test_both_plans_find_the_same_members_in_scope(people, tree, monkeypatch):
-    """A small subtree with a common surname walks the path range; a large one the name index.
-    Both give the same rows, never one out of scope."""
+def test_the_search_reads_the_membership_copy_of_the_name_in_scope(people, tree):
+    """One plan: the name copied on the membership (its index), no person row; never out of scope."""
     user = tree["users"]["a_clerk"]  # T0003: 4 members; 5 persons named 王 in the register
     f = selectors.MemberFilters(q="王")
-    small = selectors.member_search(scope.scoped_memberships(user), f, within=user.org)
-    by_index = selectors.member_search(scope.scoped_memberships(user), f)  # no size: the index
-    assert sorted(m.person.name for m in small) == ["王小明", "王芳"]
-    assert sorted(m.person.name for m in by_index) == ["王小明", "王芳"]
-    assert "SUBSTR" in str(small.query).upper()  # the plan chosen for a small subtree
-    monkeypatch.setattr(selectors, "PER_ROW_MAX", 0)  # a large subtree: the name's set of persons
-    by_set = selectors.member_search(scope.scoped_memberships(user), f, within=user.org)
-    assert "(+" in str(by_set.query) and sorted(m.person.name for m in by_set) == ["王小明", "王芳"]
+    qs = selectors.member_search(scope.scoped_memberships(user), f)
+    assert sorted(m.person.name for m in qs) == ["王小明", "王芳"]
+    ids_sql = str(qs.values_list("pk", flat=True).query)  # the page's first query: ids only
+    assert "members_person" not in ids_sql and "SUBSTR" in ids_sql.upper()
     admin = tree["users"]["county_admin"]
-    large = selectors.member_search(scope.scoped_memberships(admin), f, within=admin.org)
-    assert "SUBSTR" not in str(large.query).upper() and "(+" not in str(large.query)
-    assert len(large) == 5
+    assert len(selectors.member_search(scope.scoped_memberships(admin), f)) == 5
+
+
+def test_a_changed_name_is_found_by_its_new_form_only(register, tree, login):
+    """Every membership of the person follows a name change, ended ones too (an edit, a former
+    member joining again under a new name): the search finds the new name, not the old one; and
+    `gonghui stats --verify` finds a copy that did not follow."""
+    import datetime as dt
+
+    from gonghui.members import actions, names
+    from tests.members.conftest import new_id
+
+    admin, number = tree["users"]["county_admin"], new_id()
+    first = register("T0003", name="王芳", id_number=number)
+    actions.membership_leave(user=admin, membership=first, on=dt.date.today())
+    again = register("T0006", name="黄芳", id_number=number)  # the same person, a new name
+    c = login("county_admin")
+    assert _names(c, q="黄芳", status="all") == ["黄芳", "黄芳"] and _names(c, q="王", status="all") == []
+    actions.person_update(user=admin, membership=again, name="陈芳", education="60")
+    assert _names(c, q="陈", status="all") == ["陈芳", "陈芳"] and _names(c, q="黄", status="all") == []
+    assert names.verify() == []
+    Membership.objects.filter(pk=first.pk).update(name="王芳")  # a write that forgot the copy
+    assert [(d["stored"], d["expected"]) for d in names.verify()] == [("王芳", "陈芳")]
+    assert names.rebuild() == 1 and names.verify() == []
 
 
 def test_the_list_total_comes_from_the_counters_and_matches_the_register(people, login, tree):

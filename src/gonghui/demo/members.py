@@ -240,9 +240,10 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
     mid = [membership_id0 + i for i in range(len(ms))]
     bulk.insert(
         Membership,
-        ("id", "person_id", "org_id", "org_path", "province_code", "member_no", "form_no", "joined_on", "status", "ended_on", "channel", "created_at", "updated_at"),
+        ("id", "person_id", "org_id", "org_path", "province_code", "member_no", "form_no", "joined_on", "status", "ended_on", "channel", "created_at", "updated_at", "name"),
         ((mid[i], pid[i], m["org"].pk, m["org"].path, province, m["member_no"], m["form_no"], m["joined"], m["status"],
-          m.get("ended") if m["status"] not in (MembershipStatus.ACTIVE, MembershipStatus.RETAINED) else None, m["channel"], now, now)
+          m.get("ended") if m["status"] not in (MembershipStatus.ACTIVE, MembershipStatus.RETAINED) else None, m["channel"], now, now,
+          persons[m["p"]]["name"])
          for i, m in enumerate(ms)),
     )  # fmt: skip
 

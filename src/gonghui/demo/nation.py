@@ -110,7 +110,7 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
                 no = numbers[org.pk]
                 numbers[org.pk] += 1
                 ms.append(Membership(
-                    pk=mid, person_id=p.pk, org=org, org_path=org.path, province_code=org.province_code,
+                    pk=mid, person_id=p.pk, name=p.name, org=org, org_path=org.path, province_code=org.province_code,
                     member_no=format_member_no(org, no), joined_on=today, channel=Channel.ROSTER,
                 ))  # fmt: skip
             Membership.objects.bulk_create(ms)

@@ -269,6 +269,7 @@ class ProvinceBuilder:
                     "id": m_id, "person_id": p["id"], "org_id": org_id, "org_path": path, "province_code": PROVINCE,
                     "member_no": f"{code}{no:06d}", "form_no": "", "joined_on": joined, "status": "active",  # no: as format_member_no
                     "ended_on": None, "channel": "roster", "created_at": self.now, "updated_at": self.now,
+                    "name": p["name"],
                 })  # fmt: skip
             with transaction.atomic():  # one chunk per transaction: the WAL stays small
                 _write(Person, batch)

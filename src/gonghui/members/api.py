@@ -230,8 +230,7 @@ def member_list(
     under = access.get_org(request.user, org) if org else None
     f = selectors.MemberFilters(q=q, employer=employer, group=group, status=status,
                                 migrant="" if migrant is None else ("1" if migrant else "0"))  # fmt: skip
-    within = getattr(request.user, "org", None)  # the scope's root: how to search a name (selectors)
-    return selectors.member_search(scope.scoped_memberships(request.user), f, under=under, within=within)
+    return selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
 
 
 _LOOKUP_HEADERS = {

@@ -66,7 +66,7 @@ UPDATABLE = (
 PERSON_COLUMNS = ("id", "province_code", "employer_id", "created_at", "updated_at", *PERSON_TAIL)
 MEMBERSHIP_COLUMNS = (
     "id", "person_id", "org_id", "org_path", "province_code", "member_no", "form_no", "joined_on", "status",
-    "ended_on", "channel", "created_at", "updated_at",
+    "ended_on", "channel", "created_at", "updated_at", "name",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "person_id",
@@ -142,6 +142,17 @@ def _update_persons(rows: list[tuple[Any, ...]]) -> None:
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(c)} = %s" for c in (*UPDATABLE, "updated_at"))
     sql = f"UPDATE {qn(Person._meta.db_table)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def _rename_memberships(rows: list[tuple[str, int]]) -> None:
+    """rows: (name, person id) — the copy of the name on each of the person's memberships follows
+    (Membership.name, read by the name search; members.actions.names_follow)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    sql = f"UPDATE {qn(Membership._meta.db_table)} SET {qn('name')} = %s WHERE {qn('person_id')} = %s"  # noqa: S608
     with connection.cursor() as cur:
         cur.executemany(sql, rows)
 
@@ -350,6 +361,8 @@ def _write(
     updates += [(*(after[c] for c in UPDATABLE), now, before["id"]) for before, after, _o, _s in changed]
     daycount.roster_persons(rejoin, changed)  # campaigns' event counter: flags of earlier events
     _update_persons(updates)
+    renamed = [(a["name"], b["id"]) for b, a, _o, _s in changed if a["name"] != b["name"]]
+    _rename_memberships([(f["name"], f["id"]) for _p, _o, f in rejoin] + renamed)
     joiners += [(f["id"], p, org, bool(f["is_migrant"]), f["new_employment_group"]) for p, org, f in rejoin]
     # a former member may still hold a valid card (members.actions counts it on joining again)
     carded = (
@@ -396,7 +409,7 @@ def _write(
             if not form_no:  # members.actions.format_form_no, inlined
                 form_no, form_next = f"{code}-{form_next:06d}", form_next + 1
             add_m((mid, pid, org_id, path, province, f"{code}{first + k:06d}", form_no, joined, active, None,
-                   roster, now, now))  # fmt: skip
+                   roster, now, now, p.name))  # fmt: skip
             add_e(
                 (
                     pid,

@@ -21,6 +21,7 @@ from gonghui.members.actions.common import (
     audit_user,
     format_form_no,
     membership_open,
+    names_follow,
     next_number,
     person_get_or_create,
 )
@@ -175,6 +176,8 @@ def _person_upsert(*, user: Any, org: Org, source: Application) -> Person:
         return person
     if (existing := current_membership(source.id_index)) is not None:
         raise already_member_error(user, existing, org=org)
+    if person.name != data["name"]:
+        names_follow(person.pk, data["name"])
     # a former member joins again: keep the person, refresh what they told us now
     if not data["phone_cipher"]:
         for k in ("phone_cipher", "phone_index", "phone_masked"):

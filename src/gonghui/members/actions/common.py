@@ -139,8 +139,9 @@ def membership_open(
     try:
         with transaction.atomic():
             m = Membership.objects.create(
-                person=person, org=org, org_path=org.path, province_code=org.province_code, member_no=member_no,
-                form_no=form_no, joined_on=joined_on, status=MembershipStatus.ACTIVE, channel=channel,
+                person=person, name=person.name, org=org, org_path=org.path, province_code=org.province_code,
+                member_no=member_no, form_no=form_no, joined_on=joined_on, status=MembershipStatus.ACTIVE,
+                channel=channel,
             )  # fmt: skip
     except IntegrityError:
         # The partial unique index: someone else made this person a member a moment ago.
@@ -160,3 +161,9 @@ def membership_open(
     )
     counters.on_member_joined(m.org_path, person, has_card=has_valid_card(person.pk))
     return m
+
+
+def names_follow(person_id: int, name: str) -> None:
+    """A person's name is changing: the copy on each of their memberships follows (Membership.name,
+    read by the name search; issue 19). One statement on the person's rows (one shard on Citus)."""
+    Membership.objects.filter(person_id=person_id).exclude(name=name).update(name=name)

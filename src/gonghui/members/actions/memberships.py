@@ -20,6 +20,7 @@ from gonghui.members.actions.common import (
     audit_user,
     count_out,
     event_create,
+    names_follow,
 )
 from gonghui.members.codes import EventType, Reason, Table
 from gonghui.members.identity import (
@@ -90,6 +91,8 @@ def person_update(
     """Edit a member's own data; 农民工 may be set by hand (it defaults from the hukou).
     An empty phone keeps the stored one."""
     person = Person.objects.select_for_update().get(pk=membership.person_id)
+    if person.name != clean_name(name):  # the copies on the memberships follow
+        names_follow(person.pk, clean_name(name))
     before = SimpleNamespace(
         is_migrant=person.is_migrant, gender=person.gender, new_employment_group=person.new_employment_group
     )

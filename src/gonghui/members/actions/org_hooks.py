@@ -55,8 +55,9 @@ def org_merge_hook(source: Org, target: Org) -> None:
             status=MembershipStatus.TRANSFERRED, ended_on=today, updated_at=timezone.now()
         )
         news = [
-            Membership(person_id=m.person_id, org=target, org_path=target.path, province_code=target.province_code,
-                       member_no=format_member_no(target, start + i + 1), form_no=m.form_no, joined_on=today,
+            Membership(person_id=m.person_id, name=m.person.name, org=target, org_path=target.path,
+                       province_code=target.province_code, member_no=format_member_no(target, start + i + 1),
+                       form_no=m.form_no, joined_on=today,
                        status=m.status, channel=Channel.TRANSFER)
             for i, m in enumerate(olds)
         ]  # fmt: skip

@@ -57,9 +57,7 @@ def _member_queryset(
 ) -> QuerySet[Membership]:
     if under is None and f.org:
         under = access.get_org(request.user, f.org)
-    qs = selectors.member_search(
-        scope.scoped_memberships(request.user), f, under=under, within=access.acting_org(request)
-    )
+    qs = selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
     return qs.annotate(
         has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID))
     )
