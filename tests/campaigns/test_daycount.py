@@ -151,3 +151,12 @@ def test_form_numbers_given_later_complete_the_records(register_story: Any, make
     call_command("form_numbers")
     _exact()
     assert selectors.board(real, on=ON).root.done == was + 2
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_roster_columns_the_counter_reads() -> None:
+    from gonghui.rosters.pipeline import PERSON_TAIL
+
+    assert [PERSON_TAIL[i] for i in (0, 2, 9, 13, 14, 20)] == [
+        "name", "id_index", "phone_index", "hukou_type", "is_migrant", "employer_name",
+    ]  # fmt: skip
