@@ -376,7 +376,7 @@ def application_return(request: HttpRequest, application_id: Id, payload: Reason
 @router.get("/cards", response=list[CardOut], tags=["cards"], summary="会员证列表")
 @paginate(Pagination)
 def card_list(request: HttpRequest, org: Code = "", status: Str12 = "") -> Any:
-    qs = scope.scoped_cards(request.user).select_related("membership", "person")
+    qs = scope.scoped_cards(request.user).select_related("person").prefetch_related("membership")
     if org:
         qs = qs.filter(batch__org_path__startswith=access.get_org(request.user, org).path)
     if status:
