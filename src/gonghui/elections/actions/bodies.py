@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,20 +44,16 @@ def women_flags(org: Org) -> list[rules.Problem]:
 
 
 def unions_missing_women_committee(orgs: QuerySet[Org]) -> QuerySet[Org]:
-    """Unions of `orgs` with ≥ 10 female members and no 女职工委员会 on record — one query."""
-    female = (
-        Membership.objects.filter(
-            org=OuterRef("pk"), status=MembershipStatus.ACTIVE, person__gender=Gender.FEMALE
-        )
-        .values("org_id")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
-    committee = WomenCommittee.objects.filter(org=OuterRef("pk"), form=WomenBodyForm.COMMITTEE)
+    """Unions of `orgs` with ≥ 10 female members and no 女职工委员会 on record — one query: the
+    unions joined with their active female members, grouped, and the committees as an uncorrelated
+    subquery (Citus runs neither a subquery correlated on the union over the register nor one
+    correlated on a coordinator table next to a join with the register; docs/decisions.md)."""
+    committees = WomenCommittee.objects.filter(form=WomenBodyForm.COMMITTEE).values("org_id")
     return (
-        orgs.annotate(female_n=Subquery(female))
+        orgs.filter(memberships__status=MembershipStatus.ACTIVE, memberships__person__gender=Gender.FEMALE)
+        .exclude(pk__in=committees)
+        .annotate(female_n=Count("memberships"))
         .filter(female_n__gte=rules.WOMEN_COMMITTEE_MIN_FEMALE)
-        .exclude(Exists(committee))
     )
 
 
