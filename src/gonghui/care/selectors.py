@@ -47,8 +47,10 @@ def yuan(d: Decimal | int | None) -> int | float:
     return int(d) if d == d.to_integral_value() else float(round(d, 2))
 
 
-def _has_cause(*causes: str) -> Exists:
-    return Exists(FileCause.objects.filter(file=OuterRef("pk"), cause__in=causes))
+def _has_cause(*causes: str) -> Q:
+    # an uncorrelated subquery: Citus refuses one correlated on a coordinator table next to the
+    # join with person (docs/decisions.md "National scale on Citus")
+    return Q(pk__in=FileCause.objects.filter(cause__in=causes).values("file_id"))
 
 
 # --------------------------------------------------------------------------- files
@@ -87,8 +89,8 @@ def file_search(
 
 def due_for_review(qs: QuerySet[HardshipFile], year: int) -> QuerySet[HardshipFile]:
     """年度复核: open files opened before `year` and not yet reviewed for it."""
-    reviewed = HardshipReview.objects.filter(file=OuterRef("pk"), year=year)
-    return qs.filter(status=FileStatus.OPEN, opened_on__year__lt=year).exclude(Exists(reviewed))
+    reviewed = HardshipReview.objects.filter(year=year).values("file_id")  # uncorrelated, as _has_cause
+    return qs.filter(status=FileStatus.OPEN, opened_on__year__lt=year).exclude(pk__in=reviewed)
 
 
 # --------------------------------------------------------------------------- aid rounds
