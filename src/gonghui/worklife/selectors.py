@@ -59,7 +59,10 @@ def attachments(user: Any) -> QuerySet[ContractAttachment]:
 
 
 def groups(user: Any, perm: Perm = Perm.VIEW) -> QuerySet[UnionGroup]:
-    return access.scoped(UnionGroup.objects.select_related("org", "leader__person"), user, perm=perm)
+    # the leader's membership in a second query: a join with it makes Citus plan the groups as a
+    # subquery, and the pages' Count of assignments could no longer group by the group's id alone
+    qs = UnionGroup.objects.select_related("org").prefetch_related("leader__person")
+    return access.scoped(qs, user, perm=perm)
 
 
 def activities(user: Any, perm: Perm = Perm.VIEW) -> QuerySet[Activity]:
