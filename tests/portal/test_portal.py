@@ -96,6 +96,28 @@ def test_requests_go_to_the_union_queue(
     assert f.children_in_school == 1 and f.documents.count() == 1
 
 
+def test_a_transfer_request_is_taken_up_by_the_receiving_union(
+    member_client: Any, member: Any, tree: dict[str, Any], client: Any
+) -> None:
+    """The receiving union accepts: the transfer starts from its side and the request is answered,
+    in one transaction (on Citus: the request, a coordinator table, written after the register's reads)."""
+    from django.test import Client
+
+    from gonghui.members.models import Transfer
+    from gonghui.portal.models import MemberRequest
+
+    member_client.post("/me/membership/", {"kind": "transfer", "to_org": "T0006"})
+    r = MemberRequest.objects.get(kind="transfer")
+    west = Client()
+    west.force_login(tree["users"]["west_admin"])
+    assert "林小雨" in west.get("/portal/requests/").content.decode()
+    assert west.post(f"/portal/requests/{r.pk}/answer/", {"verb": "accept"}).status_code == 302
+    t = Transfer.objects.get()
+    assert t.to_org.code == "T0006" and t.status == "pending" and t.from_membership_id == member.pk
+    r.refresh_from_db()
+    assert r.status == "accepted" and r.transfer_id == t.pk
+
+
 def test_my_data_reveals_phone_change_consent(
     member_client: Any, member: Any, tree: dict[str, Any], outbox: Any
 ) -> None:
