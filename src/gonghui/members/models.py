@@ -184,7 +184,7 @@ class Membership(models.Model):
         return f"{self.name} {self.member_no}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.name and self.person_id:  # a plain .create() without the copy
+        if self._state.adding and not self.name and self.person_id:  # a plain .create() without it
             self.name = self.person.name
         super().save(*args, **kwargs)
 
