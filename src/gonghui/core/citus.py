@@ -206,6 +206,14 @@ def distribute(connection: BaseDatabaseWrapper = default_connection) -> list[str
     if not is_citus(connection):
         return done
     with connection.cursor() as cur:
+        # One connection per worker for every query over many shards, from the start of each
+        # transaction: Citus refuses to modify a coordinator table referenced by foreign keys (a
+        # portal request, a hardship file, an org …) after a parallel read in the same transaction,
+        # and under load any fan-out read goes parallel (tests/citus/test_citus_parallel.py). The
+        # workers still run at once; a worker's shards of one query run one after the other.
+        db = connection.settings_dict["NAME"]
+        cur.execute(f"ALTER DATABASE \"{db}\" SET citus.multi_shard_modify_mode TO 'sequential'")
+        cur.execute("SET citus.multi_shard_modify_mode TO 'sequential'")
         todo = [t for t in DISTRIBUTED if _exists(cur, t) and _kind(cur, t) != "h"]
         refs = [t for t in REFERENCE if _exists(cur, t) and _kind(cur, t) != "r"]
         if not todo and not refs:
