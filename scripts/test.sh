@@ -63,8 +63,11 @@ if [ -n "$CITUS_URL" ]; then
   # the register's races and its acts from the main suite — every act of tests/members/test_actions.py,
   # employer closure, dues, a union merge and a worklife act; a transfer's page, the portal's staff
   # queue, the 实名制 figures, care's files and aid rounds, a union formed from members written by
-  # tests/elections add_members (the whole suite would take hours on a
-  # 3-node cluster on 2 cores; docs/decisions.md "National scale on Citus" says what runs there)
+  # tests/elections add_members; and a sample of each area's pages and API — a card batch's page and
+  # sheet, women committees, union groups, hardship file search, a portal transfer request, roster
+  # imports (the whole
+  # suite would take over an hour on a 3-node cluster on 2 cores; docs/decisions.md "National scale
+  # on Citus" says what runs there)
   GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
     tests/citus "tests/members/test_concurrency.py::test_eight_concurrent_approvers_on_postgresql" \
     "tests/members/test_concurrency.py::test_two_unions_register_the_same_person_at_once_on_postgresql" \
@@ -77,7 +80,26 @@ if [ -n "$CITUS_URL" ]; then
     "tests/care/test_actions.py::test_review_once_a_year_and_relief_ends_file" \
     "tests/care/test_actions.py::test_round_list_pay_and_summary" \
     "tests/care/test_actions.py::test_aid_amounts_and_year_figures" \
-    "tests/elections/test_formation.py::test_approval_puts_the_founding_roster_on_the_register"
+    "tests/elections/test_formation.py::test_approval_puts_the_founding_roster_on_the_register" \
+    "tests/members/test_views.py::test_pages_render_for_a_clerk" \
+    "tests/members/test_views.py::test_paper_application_review_and_card_flow" \
+    "tests/members/test_views.py::test_transfer_pages_both_sides" \
+    "tests/members/test_views.py::test_search_by_id_number_and_phone_through_the_blind_index" \
+    "tests/members/test_views.py::test_export_is_masked_by_default_and_full_only_with_the_right" \
+    tests/members/test_api.py "tests/members/test_pdf.py::test_seal_image_setting_is_used" \
+    tests/orgs/test_views.py tests/care/test_views.py tests/elections/test_views.py \
+    "tests/campaigns/test_views.py::test_board_page_shows_units_chart_data_and_terms" \
+    "tests/campaigns/test_views.py::test_supervision_note_and_follow_up" \
+    "tests/elections/test_issue17.py::test_women_committee_from_ten_female_members" \
+    "tests/elections/test_issue17.py::test_pages_keep_a_fixed_query_count" \
+    "tests/elections/test_elections.py::test_candidate_must_be_a_member_of_this_union" \
+    tests/finance/test_funds.py tests/finance/test_payroll.py tests/worklife/test_scoping.py \
+    "tests/portal/test_portal.py::test_a_transfer_request_is_taken_up_by_the_receiving_union" \
+    tests/portal/test_access.py tests/reports/test_dashboard.py \
+    "tests/rosters/test_import.py::test_import_creates_persons_memberships_and_join_events" \
+    "tests/rosters/test_import.py::test_the_same_file_twice_creates_nobody_twice" \
+    "tests/rosters/test_import.py::test_statistics_counters_move_with_the_batches" \
+    "tests/rosters/test_import.py::test_cancel_stops_between_batches_and_resume_finishes_exactly"
 else
   echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="
 fi
