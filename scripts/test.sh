@@ -65,9 +65,8 @@ if [ -n "$CITUS_URL" ]; then
   # queue, the 实名制 figures, care's files and aid rounds, a union formed from members written by
   # tests/elections add_members; and a sample of each area's pages and API — a card batch's page and
   # sheet, women committees, union groups, hardship file search, a portal transfer request, roster
-  # imports (the whole
-  # suite would take over an hour on a 3-node cluster on 2 cores; docs/decisions.md "National scale
-  # on Citus" says what runs there)
+  # imports (the whole suite would take over an hour on a 3-node cluster on 2 cores;
+  # docs/decisions.md "National scale on Citus" says what runs there)
   GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
     tests/citus "tests/members/test_concurrency.py::test_eight_concurrent_approvers_on_postgresql" \
     "tests/members/test_concurrency.py::test_two_unions_register_the_same_person_at_once_on_postgresql" \
