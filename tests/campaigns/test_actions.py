@@ -189,8 +189,12 @@ def test_migrant_real_name_and_unions_measures(register_story: Any, make_campaig
     }
     real = selectors.board(make_campaign(measure="real_name"), on=END)
     assert real.root.done == 5
-    Org.objects.filter(code="T0004").update(founded_on=dt.date(2025, 12, 1))
-    Org.objects.filter(code__in=["T0003", "T0006", "T0008"]).update(founded_on=dt.date(2010, 1, 1))
+    from gonghui.orgs.actions import org_update
+
+    admin = register_story["users"]["county_admin"]
+    org_update(user=admin, org=Org.objects.get(code="T0004"), founded_on=dt.date(2025, 12, 1))
+    for code in ("T0003", "T0006", "T0008"):
+        org_update(user=admin, org=Org.objects.get(code=code), founded_on=dt.date(2010, 1, 1))
     unions = make_campaign(measure="unions", growth_rate=None, net_minimum=2)
     assert unions.baseline == 3
     b = selectors.board(unions, on=END)

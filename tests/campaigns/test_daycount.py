@@ -160,3 +160,23 @@ def test_the_roster_columns_the_counter_reads() -> None:
     assert [PERSON_TAIL[i] for i in (0, 2, 9, 13, 14, 20)] == [
         "name", "id_index", "phone_index", "hukou_type", "is_migrant", "employer_name",
     ]  # fmt: skip
+
+
+def test_base_unions_founded_moved_and_ended_keep_it_exact(tree: Any, make_campaign: Any) -> None:
+    from gonghui.orgs import actions as org_actions
+
+    admin, east = tree["users"]["county_admin"], tree["orgs"]["T0002"]
+    c = make_campaign(measure="unions", net_minimum=1)
+    was = selectors.board(c, on=ON).root.done
+    new = org_actions.org_create(user=admin, parent=east, kind="grassroots", name="新建甲公司工会", region_code="530326",
+                                 founded_on=dt.date(2026, 3, 3))  # fmt: skip
+    _exact()
+    assert selectors.board(c, on=ON).root.done == was + 1
+    assert _figures(selectors.board(c, on=ON))["T0002"][0] == 1
+    assert selectors.trend(c, c.org, on=ON)["done"][-1] == was + 1
+    org_actions.org_update(user=admin, org=new, founded_on=dt.date(2024, 3, 3))  # before the period
+    assert selectors.board(c, on=ON).root.done == was
+    stock = selectors.baseline_total("unions", c.org, dt.date(2025, 1, 1))
+    org_actions.org_dissolve(user=admin, org=new, on=dt.date(2024, 12, 1))
+    _exact()
+    assert selectors.baseline_total("unions", c.org, dt.date(2025, 1, 1)) == stock - 1

@@ -10,8 +10,11 @@ real-name record (`complete_q`: the person's 姓名, 公民身份号码, 手机�
 membership's 登记表编号). A write that changes them for a person with events restates that person's
 events (`persons_changed`: old vectors off, new ones on), so the rows stay what a recount gives.
 
+Base unions count too (新建基层工会): +1 `founded` on the founding day, +1 `ended` on the day one is
+dissolved or merged (`on_org`, from orgs.actions).
+
 Callers: members.actions (every single event through `event_create`; person edits; transfers;
-org merges), orgs.closure, the roster engine, the demo loaders (a rebuild). `gonghui stats
+org merges), orgs.actions and orgs.closure, the roster engine, the demo loaders (a rebuild). `gonghui stats
 --verify` compares the rows with a recount from the events, `--rebuild` rewrites them.
 """
 
@@ -29,10 +32,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from gonghui.campaigns.models import EventDay
 from gonghui.members.codes import EventType
 from gonghui.members.models import Membership, MembershipEvent, Person
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import BASE_KINDS, Org
 
 STEP = Org.steplen
-FIELDS = ("net", "joins", "complete", "c_net", "m_net", "m_joins", "m_complete")
+FIELDS = ("net", "joins", "complete", "c_net", "m_net", "m_joins", "m_complete", "founded", "ended")
+UNKNOWN_DAY = dt.date(1900, 1, 1)  # a base union without a founding date: there since always
 PLUS = (EventType.JOIN, EventType.TRANSFER_IN, EventType.RESTORE)
 MINUS = (EventType.TRANSFER_OUT, EventType.RETAIN, EventType.LEAVE, EventType.EXPEL)
 SIGN = {**dict.fromkeys(PLUS, 1), **dict.fromkeys(MINUS, -1)}
@@ -61,7 +65,33 @@ def vector(type_: str, migrant: bool, complete: bool) -> Vector:
     """One event's contribution, in FIELDS order."""
     s, j = SIGN.get(type_, 0), 1 if type_ == EventType.JOIN else 0
     c, m = (1 if complete else 0), (1 if migrant else 0)
-    return (s, j, j * c, s * c, s * m, j * m, j * m * c)
+    return (s, j, j * c, s * c, s * m, j * m, j * m * c, 0, 0)
+
+
+OrgState = tuple[str, bool, dt.date | None, dt.date | None]  # path, base union, founded, ended
+
+
+def org_state(org: Org) -> OrgState:
+    return org.path, org.kind in BASE_KINDS, org.founded_on, org.ended_on
+
+
+def _org_tally(tally: dict[Key, list[int]], state: OrgState | None, times: int) -> None:
+    if state is None or not state[1]:
+        return
+    path, _base, founded, ended = state
+    _add(tally, path, founded or UNKNOWN_DAY, (0,) * 7 + (1, 0), times)
+    if ended is not None:
+        _add(tally, path, ended, (0,) * 7 + (0, 1), times)
+
+
+def on_org(before: OrgState | None, after: OrgState | None) -> None:
+    """orgs.actions: an org was created (before None), or its founding or end date set."""
+    if before == after:
+        return
+    tally: dict[Key, list[int]] = {}
+    _org_tally(tally, before, -1)
+    _org_tally(tally, after, 1)
+    apply(tally)
 
 
 def person_flags(p: Any, **override: Any) -> Flags:
@@ -244,7 +274,8 @@ def on_subtree_moved(old_path: str, new_path: str) -> None:
 
 
 def recount() -> dict[Key, list[int]]:
-    """Every (path, day) row from the events (grouped in the database, rolled up here)."""
+    """Every (path, day) row from the events (grouped in the database) and the base unions' founding
+    and end dates, rolled up here."""
     rows = (
         MembershipEvent.objects.order_by()
         .values("org_path", "on", "type", "person__is_migrant")
@@ -255,6 +286,9 @@ def recount() -> dict[Key, list[int]]:
     for path, on, type_, migrant, n, c in rows.iterator(chunk_size=10_000):
         _add(own, path, on, vector(type_, migrant, True), c)
         _add(own, path, on, vector(type_, migrant, False), n - c)
+    unions = Org.objects.filter(kind__in=BASE_KINDS).values_list("path", "founded_on", "ended_on")
+    for path, founded, ended in unions.iterator(chunk_size=10_000):
+        _org_tally(own, (path, True, founded, ended), 1)
     out: dict[Key, list[int]] = {}
     for (path, day), vec in own.items():
         for k in range(STEP, len(path) + 1, STEP):

@@ -205,7 +205,9 @@ class EventDay(models.Model):
 
     The columns (see daycount.vector): `net` the signed sum (+1 入会/转入/恢复, −1 转出/保留/退会/除名),
     `joins` the 入会 events, `complete` those of a complete real-name record, `c_net` the signed
-    sum over complete records; `m_*` the same for persons marked 农民工."""
+    sum over complete records; `m_*` the same for persons marked 农民工. Base unions (新建基层工会):
+    `founded` counts those founded that day (an unknown founding date on 1900-01-01), `ended` those
+    dissolved or merged that day."""
 
     path = OrgPathField(editable=False)
     day = models.DateField()
@@ -216,6 +218,8 @@ class EventDay(models.Model):
     m_net = models.IntegerField(default=0)
     m_joins = models.IntegerField(default=0)
     m_complete = models.IntegerField(default=0)
+    founded = models.IntegerField(default=0)
+    ended = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["path", "day"], name="eventday_path_day_unique")]

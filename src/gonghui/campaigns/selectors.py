@@ -21,8 +21,8 @@ also shows the share of its new members (入会 in the period) whose record is c
 Queries: the membership figures come from the per-day event counter (campaigns.EventDay, kept
 in the write's transaction by `daycount`, issue 19): one query sums the period's rows of every unit
 a page shows (its unit, the children, the allocated units), one reads the unit's daily rows for the
-trend — a fixed count whatever the subtree's size, and nothing to recount after a write. 新建基层工会
-counts the subtree's base unions by founding date (the org table, not events).
+trend — a fixed count whatever the subtree's size, and nothing to recount after a write. The same
+rows count base unions by founding and end date (新建基层工会).
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from gonghui.campaigns import arithmetic as ar
-from gonghui.campaigns import memo
 from gonghui.campaigns.daycount import PLUS as PLUS
 from gonghui.campaigns.daycount import complete_q as complete_q
 from gonghui.campaigns.models import (
@@ -53,7 +52,7 @@ from gonghui.campaigns.models import (
     WorkGroup,
 )
 from gonghui.campaigns.potentials import potentials_of as potentials_of  # the allocation page reads it here
-from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
+from gonghui.orgs.models import Org, OrgStatus
 
 REAL_NAME_FIELDS = ("姓名", "公民身份号码", "手机号", "工作单位", "户籍类型", "登记表编号")
 # the EventDay columns of a measure: (done, joins, complete, stock at a date)
@@ -61,6 +60,7 @@ COLUMNS: dict[str, tuple[str, str, str, str]] = {
     Measure.MEMBERS: ("net", "joins", "complete", "net"),
     Measure.MIGRANT_MEMBERS: ("m_net", "m_joins", "m_complete", "m_net"),
     Measure.REAL_NAME: ("complete", "joins", "complete", "c_net"),
+    Measure.UNIONS: ("founded", "zero", "zero", "founded"),  # the stock: baselines()
 }
 IN_CHUNK = 5000  # paths per IN (...): under every backend's parameter limit
 
@@ -69,7 +69,7 @@ def _sums(
     paths: Iterable[str], start: dt.date | None, until: dt.date, cols: Iterable[str]
 ) -> dict[str, dict[str, int]]:
     """Per path, the sums of `cols` over the days from `start` (or the first) to `until`."""
-    wanted, cols = sorted(set(paths)), sorted(set(cols))
+    wanted, cols = sorted(set(paths)), sorted(set(cols) - {"zero"})
     out: dict[str, dict[str, int]] = {}
     for i in range(0, len(wanted), IN_CHUNK):
         qs = EventDay.objects.filter(path__in=wanted[i : i + IN_CHUNK], day__lte=until)
@@ -77,7 +77,7 @@ def _sums(
             qs = qs.filter(day__gte=start)
         sums = qs.order_by().values("path").annotate(**{f"s_{c}": Sum(c) for c in cols})
         for path, *values in sums.values_list("path", *(f"s_{c}" for c in cols)):
-            out[path] = {c: int(v or 0) for c, v in zip(cols, values, strict=True)}
+            out[path] = {"zero": 0, **{c: int(v or 0) for c, v in zip(cols, values, strict=True)}}
     return out
 
 
@@ -86,10 +86,6 @@ def org_under(prefix: str) -> Q:
     for copied paths: treebeard's column is a plain CharField, whose LIKE scanned every org on
     SQLite (500,000 at province scale, 60 ms per campaign page; issue 19)."""
     return Q(path__gte=prefix, path__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
-
-
-def _base_unions(prefix: str) -> QuerySet[Org]:
-    return Org.objects.filter(org_under(prefix), kind__in=BASE_KINDS)
 
 
 # --- figures per base union, rolled up ----------------------------------------------------
@@ -110,35 +106,22 @@ class Figures:
 def period_figures(
     measure: str, top: str, paths: Iterable[str], start: dt.date, until: dt.date
 ) -> dict[str, Figures]:
-    """Figures of the period for each of `paths` (units under `top`): one query over the event
-    counter's rows, or for 新建基层工会 one grouped query over the base unions under `top`."""
+    """Figures of the period for each of `paths` (units under `top`): one query over the counter's
+    rows (`top` names the subtree; the rows of each path already hold its whole subtree)."""
     if until < start:
         return {}
-    wanted = set(paths)
-    if measure == Measure.UNIONS:
-        rows = (
-            _base_unions(top).filter(founded_on__gte=start, founded_on__lte=until)
-            .order_by().values("path").annotate(n=Count("id")).values_list("path", "n")
-        )  # fmt: skip
-        return {p: Figures(done=n) for p, n in rollup(dict(rows), top).items() if p in wanted}
     done, joins, complete, _stock = COLUMNS[measure]
-    sums = _sums(wanted, start, until, (done, joins, complete))
+    sums = _sums(paths, start, until, (done, joins, complete))
     return {p: Figures(done=r[done], joins=r[joins], complete=r[complete]) for p, r in sums.items()}
 
 
 def baselines(measure: str, top: str, paths: Iterable[str], on: dt.date) -> dict[str, int]:
-    """The measure's stock at the end of day `on` for each of `paths` (units under `top`): the
-    event counter's rows up to that day, or the base unions existing then."""
-    wanted = set(paths)
+    """The measure's stock at the end of day `on` for each of `paths`: the counter's rows up to that
+    day (base unions: founded minus ended)."""
     if measure == Measure.UNIONS:
-        rows = (
-            _base_unions(top).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=on))
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-            .order_by().values("path").annotate(n=Count("id")).values_list("path", "n")
-        )  # fmt: skip
-        return {p: n for p, n in rollup(dict(rows), top).items() if p in wanted}
+        return {p: r["founded"] - r["ended"] for p, r in _sums(paths, None, on, ("founded", "ended")).items()}
     stock = COLUMNS[measure][3]
-    return {p: r[stock] for p, r in _sums(wanted, None, on, (stock,)).items()}
+    return {p: r[stock] for p, r in _sums(paths, None, on, (stock,)).items()}
 
 
 def rollup(rows: dict[str, Any], top: str) -> dict[str, Any]:
@@ -278,12 +261,10 @@ def board(
     root: Org | None = None,
     on: dt.date | None = None,
     with_groups: bool = True,
-    remembered: bool = False,
 ) -> Board:
     """Everything a campaign page shows for one unit: its own progress, its children's (ranked),
-    and every allocated unit below it (for groups and behind lists). `remembered` (pages): a
-    新建基层工会 campaign's figures, counted over the orgs, kept by `memo` while the data's version is
-    unchanged; the membership measures read the event counter, always current."""
+    and every allocated unit below it (for groups and behind lists): one query over the counter's
+    rows for all of them."""
     root = root or campaign.org
     on = on or timezone.localdate()
     time = ar.time_progress(campaign.starts_on, campaign.ends_on, on)
@@ -304,13 +285,7 @@ def board(
             child_orgs.setdefault(path, a.org)
     paths = {root.path, *allocations, *child_orgs}
 
-    def count() -> dict[str, Figures]:
-        return period_figures(campaign.measure, root.path, paths, campaign.starts_on, until)
-
-    if remembered and campaign.measure == Measure.UNIONS:
-        figures = memo.remember("period", campaign, root.path, until, compute=count)
-    else:
-        figures = count()
+    figures = period_figures(campaign.measure, root.path, paths, campaign.starts_on, until)
 
     def unit(org: Org) -> Unit:
         a = allocations.get(org.path)
@@ -341,22 +316,15 @@ def _groups(campaign: Campaign, units: dict[str, Unit], make: Any, time: Fractio
     return out
 
 
-def trend(
-    campaign: Campaign, root: Org, *, on: dt.date | None = None, remembered: bool = False
-) -> dict[str, list[Any]]:
+def trend(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> dict[str, list[Any]]:
     """Daily cumulative progress of `root` from the start to today (or the end), with the
-    序时 line (the target × time progress of each day) — one grouped query (`remembered`: see board)."""
+    序时 line (the target × time progress of each day) — the unit's daily counter rows, one query."""
     on = on or timezone.localdate()
     until = min(campaign.ends_on, on)
     if until < campaign.starts_on:
         return {"dates": [], "done": [], "plan": []}
     target = Allocation.objects.filter(campaign=campaign, org=root).values_list("target", flat=True).first()
-    if remembered and campaign.measure == Measure.UNIONS:
-        per_day = memo.remember(
-            "trend", campaign, root.path, until, compute=lambda: _per_day(campaign, root, until)
-        )
-    else:
-        per_day = _per_day(campaign, root, until)
+    per_day = _per_day(campaign, root, until)
     dates, done, plan = [], [], []
     total, days = 0, ar.period_days(campaign.starts_on, campaign.ends_on)
     day = campaign.starts_on
@@ -371,11 +339,6 @@ def trend(
 
 
 def _per_day(campaign: Campaign, root: Org, until: dt.date) -> dict[dt.date, int]:
-    if campaign.measure == Measure.UNIONS:
-        return dict(
-            _base_unions(root.path).filter(founded_on__gte=campaign.starts_on, founded_on__lte=until)
-            .order_by().values("founded_on").annotate(n=Count("id")).values_list("founded_on", "n")
-        )  # fmt: skip
     done = COLUMNS[campaign.measure][0]
     rows = EventDay.objects.filter(path=root.path, day__gte=campaign.starts_on, day__lte=until)
     return dict(rows.values_list("day", done))
@@ -387,31 +350,22 @@ def root_done(campaign: Campaign, root: Org, *, on: dt.date | None = None) -> in
 
 
 def roots_done(rows: list[tuple[Campaign, Org]], *, on: dt.date | None = None) -> dict[int, int]:
-    """`root_done` for many (campaign, unit) pairs at once: one aggregate over the event counter's
-    rows and one over the unions, whatever the number of campaigns (the campaign list)."""
+    """`root_done` for many (campaign, unit) pairs at once: one aggregate over the counter's rows,
+    whatever the number of campaigns (the campaign list)."""
     on = on or timezone.localdate()
     event_sums: dict[str, Any] = {}
     paths: set[str] = set()
-    union_sums: dict[str, Any] = {}
     for campaign, root in rows:
         until = min(campaign.ends_on, on)
         if until < campaign.starts_on:
             continue
         key = f"c{campaign.pk}"
-        if campaign.measure == Measure.UNIONS:
-            union_sums[key] = Count(
-                "id",
-                filter=org_under(root.path) & Q(founded_on__gte=campaign.starts_on, founded_on__lte=until),
-            )
-            continue
         paths.add(root.path)
         cond = Q(path=root.path, day__gte=campaign.starts_on, day__lte=until)
         event_sums[key] = Sum(COLUMNS[campaign.measure][0], filter=cond)
     done: dict[str, Any] = {}
     if event_sums:
         done.update(EventDay.objects.filter(path__in=paths).order_by().aggregate(**event_sums))
-    if union_sums:
-        done.update(Org.objects.filter(kind__in=BASE_KINDS).order_by().aggregate(**union_sums))
     return {campaign.pk: int(done.get(f"c{campaign.pk}") or 0) for campaign, _root in rows}
 
 
@@ -439,11 +393,11 @@ def campaigns_for(scope: str) -> QuerySet[Campaign]:
 
 def _behind_units(c: Campaign, root: Org, on: dt.date) -> tuple[Any, list[Unit]]:
     """Board and units behind, nearest levels first: cached a minute for the home page (issue 19);
-    a miss reads the period's figures from the event counter (or `memo` for 新建基层工会)."""
+    a miss reads the period's figures from the counter."""
     key = f"campaign-behind:{c.pk}:{c.updated_at.timestamp() if c.updated_at else 0}:{root.path}:{on.isoformat()}"
     if (hit := cache.get(key)) is not None:
         return hit  # type: ignore[no-any-return]
-    b = board(c, root=root, on=on, with_groups=False, remembered=True)
+    b = board(c, root=root, on=on, with_groups=False)
     units = sorted(b.behind, key=lambda u: (u.org.depth, -u.gap, u.org.path))
     for u in units:
         u.allocation = None  # the list needs the org and figures only: less to pickle on every hit

@@ -149,8 +149,8 @@ def _chart_data(b: selectors.Board, trend: dict[str, Any]) -> dict[str, Any]:
 
 
 def _board_page(request: HttpRequest, campaign: Campaign, root: Org, top: Org) -> HttpResponse:
-    b = selectors.board(campaign, root=root, remembered=True)
-    trend = selectors.trend(campaign, root, on=b.on, remembered=True)
+    b = selectors.board(campaign, root=root)
+    trend = selectors.trend(campaign, root, on=b.on)
     between = [root.path[:k] for k in range(len(top.path), len(root.path), Org.steplen)]
     ancestors = list(Org.objects.filter(path__in=between).order_by("path")) if between else []
     notes = list(selectors.notes_under(campaign, root)[:10])

@@ -315,6 +315,9 @@ def load_province(
     analyze()
     t = time.perf_counter()
     rebuild()
+    from gonghui.campaigns import daycount
+
+    daycount.rebuild()  # the campaigns' counter: the base unions by founding date (no events here)
     log(f"counters rebuilt in {time.perf_counter() - t:.1f}s")
     from gonghui.reports import snapshots
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.campaigns import daycount
 from gonghui.core import extensions, ids
 from gonghui.core.audit import audit_record, diff, snapshot
 from gonghui.core.errors import ApplicationError, ConflictError
@@ -115,6 +116,7 @@ def org_create(
     else:  # pragma: no cover - five collisions in a row
         raise ConflictError(_("组织代码分配冲突，请重试。"), code="code_conflict")
     counters.on_org_created(org)
+    daycount.on_org(None, daycount.org_state(org))  # campaigns: a base union founded
     audit_record(
         user=user,
         action="org.create",
@@ -143,6 +145,7 @@ def org_update(*, user: Any, org: Org, **fields: Any) -> Org:
             )
     editable = [k for k in fields if k in ORG_EDITABLE or k == "province_code"]
     before = snapshot(org, editable)
+    state = daycount.org_state(org)
     for k in editable:
         setattr(org, k, fields[k])
     if org.term_start and org.term_end and org.term_end <= org.term_start:
@@ -152,6 +155,7 @@ def org_update(*, user: Any, org: Org, **fields: Any) -> Org:
     changes = diff(org, before, editable)
     if changes:
         org.save(update_fields=[*editable, "updated_at"])
+        daycount.on_org(state, daycount.org_state(org))  # a founding date moved: campaigns count it
         audit_record(user=user, action="org.update", obj=org, org_path=org.path, changes=changes)
     return org
 
@@ -229,10 +233,12 @@ def org_dissolve(*, user: Any, org: Org, on: dt.date | None = None, reason: str 
     for guard in END_GUARDS:
         guard(org)
     released = _recover_employers(org, None)
+    state = daycount.org_state(org)
     org.status = OrgStatus.DISSOLVED
     org.ended_on = on or timezone.localdate()
     org.save(update_fields=["status", "ended_on", "updated_at"])
     counters.on_org_ended(org)
+    daycount.on_org(state, daycount.org_state(org))
     audit_record(
         user=user, action="org.dissolve", obj=org, org_path=org.path,
         changes={"status": ["active", "dissolved"], "reason": reason, "employers_released": released},
@@ -270,11 +276,13 @@ def org_merge(*, user: Any, source: Org, target: Org, on: dt.date | None = None)
     for hook in MERGE_HOOKS:
         hook(source, target)
     source.refresh_from_db()
+    state = daycount.org_state(source)
     source.status = OrgStatus.MERGED
     source.merged_into = target
     source.ended_on = on or timezone.localdate()
     source.save(update_fields=["status", "merged_into", "ended_on", "updated_at"])
     counters.on_org_ended(source)
+    daycount.on_org(state, daycount.org_state(source))
     audit_record(
         user=user, action="org.merge", obj=source, org_path=source.path,
         changes={"merged_into": target.code, "children_moved": moved, "employers_moved": n_emp},
