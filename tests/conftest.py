@@ -87,6 +87,9 @@ def tree(db: Any) -> dict[str, Any]:
     from gonghui.reports import counters
 
     counters.rebuild()  # the fixture wrote rows directly; from here on the actions keep counters exact
+    from gonghui.campaigns import daycount
+
+    daycount.rebuild()  # the campaigns' per-day counter holds the base unions by founding date
     return {"orgs": orgs, "employers": emps, "users": users}
 
 

@@ -31,17 +31,6 @@ def new_id() -> str:
     return ids.make_id_number("530381", born, (n * 2 + 1) % 1000)
 
 
-@pytest.fixture(autouse=True)
-def _counted_tree(request: Any) -> None:
-    """The test tree is built with treebeard directly (tests/conftest.py), not through
-    orgs.actions.org_create: its base unions are counted once, as a loader would."""
-    if "tree" in request.fixturenames:
-        request.getfixturevalue("tree")
-        from gonghui.campaigns import daycount
-
-        daycount.rebuild()
-
-
 @pytest.fixture
 def join(tree: dict[str, Any]) -> Any:
     """join("T0003", date, n=2, migrant=True, phone=True) → memberships, through members.actions."""
