@@ -188,8 +188,9 @@ def batches(plan: Plan) -> Iterator[Batch]:
         else:
             recs.append(rec)
         if rows >= plan.batch_rows:
-            yield Batch(last, rows, prepare(recs, plan.encrypt, plan.int_booleans), errors, refused)
-            recs, errors, rows, refused = [], [], 0, 0
+            preps, recs = prepare(recs, plan.encrypt, plan.int_booleans), []  # the records freed first
+            yield Batch(last, rows, preps, errors, refused)
+            preps, errors, rows, refused = [], [], 0, 0
             emitted = last
     if rows or last > emitted:  # the rest, or only trailing blank rows: the resume point moves on
         yield Batch(last, rows, prepare(recs, plan.encrypt, plan.int_booleans), errors, refused)
@@ -244,8 +245,12 @@ def _reader_main(plan: Plan, out: Any, parent_pid: int | None = None) -> None:
         out.put(("error", f"读取文件时出错：{type(exc).__name__}: {exc}"))
 
 
-def batches_parallel(plan: Plan, *, depth: int = 3) -> Iterator[Batch]:
-    """`batches(plan)` computed in a forked process; at most `depth` batches wait in between."""
+def batches_parallel(plan: Plan, *, depth: int | None = None) -> Iterator[Batch]:
+    """`batches(plan)` computed in a forked process; at most `depth` batches wait in between —
+    by default as many as make 40,000 rows, at least one, at most 3: with the batch the reader
+    builds and the one the writer writes, enough to keep both busy, and memory stays flat."""
+    if depth is None:
+        depth = min(3, max(1, 40_000 // max(1, plan.batch_rows)))
     ctx = mp.get_context("fork")
     q = ctx.Queue(maxsize=depth)
     proc = ctx.Process(
