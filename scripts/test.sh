@@ -93,6 +93,7 @@ if [ -n "$CITUS_URL" ]; then
     "tests/elections/test_issue17.py::test_pages_keep_a_fixed_query_count" \
     "tests/elections/test_elections.py::test_candidate_must_be_a_member_of_this_union" \
     tests/finance/test_funds.py tests/finance/test_payroll.py tests/worklife/test_scoping.py \
+    tests/campaigns/test_daycount.py tests/campaigns/test_actions.py \
     "tests/portal/test_portal.py::test_a_transfer_request_is_taken_up_by_the_receiving_union" \
     tests/portal/test_access.py tests/reports/test_dashboard.py \
     "tests/rosters/test_import.py::test_import_creates_persons_memberships_and_join_events" \

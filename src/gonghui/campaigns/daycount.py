@@ -146,14 +146,18 @@ def apply(tally: Mapping[Key, Sequence[int]]) -> None:
 # --- the write paths --------------------------------------------------------------------
 
 
-def _membership_flags(ids: Iterable[int]) -> dict[int, Flags]:
-    """(农民工, complete record) per membership id: the person's fields and the 登记表编号."""
+def _membership_flags(pairs: Iterable[tuple[int, int]]) -> dict[int, Flags]:
+    """(农民工, complete record) per membership, given as (membership id, person id): the person's
+    fields and the 登记表编号. Read by id *and* person, so on Citus (register by person) one
+    approval's read stays on its person's shard."""
     cols = ("id", "form_no", "person__is_migrant", "person__employer_id", "person__employer_name",
             *(f"person__{f}" for f in PERSON_FIELDS))  # fmt: skip
     out: dict[int, Flags] = {}
-    ids = sorted(set(ids))
-    for i in range(0, len(ids), 500):
-        for row in Membership.objects.filter(pk__in=ids[i : i + 500]).values(*cols):
+    pairs = sorted(set(pairs))
+    for i in range(0, len(pairs), 500):
+        chunk = pairs[i : i + 500]
+        rows = Membership.objects.filter(pk__in=[m for m, _ in chunk], person_id__in={p for _, p in chunk})
+        for row in rows.values(*cols):
             p = {k.removeprefix("person__"): v for k, v in row.items()}
             migrant, complete = person_flags(p)
             out[row["id"]] = (migrant, complete and bool(row["form_no"]))
@@ -164,7 +168,7 @@ def add_events(events: Sequence[MembershipEvent]) -> None:
     """Count new events (saved, in this transaction): one read of their persons, one upsert."""
     if not events:
         return
-    flags = _membership_flags(e.membership_id for e in events)
+    flags = _membership_flags((e.membership_id, e.person_id) for e in events)
     tally: dict[Key, list[int]] = {}
     for e in events:
         _add(tally, e.org_path, e.on, vector(e.type, *flags[e.membership_id]))
@@ -191,10 +195,10 @@ def persons_changed(changes: Mapping[int, tuple[Flags, Flags]]) -> None:
     apply(tally)
 
 
-def forms_given(membership_ids: Sequence[int]) -> None:
-    """Memberships that had no 登记表编号 got one (`gonghui form_numbers`): their events may now
-    belong to complete records."""
-    flags = _membership_flags(membership_ids)
+def forms_given(memberships: Sequence[tuple[int, int]]) -> None:
+    """Memberships, as (id, person id), that had no 登记表编号 got one (`gonghui form_numbers`):
+    their events may now belong to complete records."""
+    flags = _membership_flags(memberships)
     tally: dict[Key, list[int]] = {}
     ids = sorted(flags)
     for i in range(0, len(ids), 500):

@@ -27,11 +27,15 @@ class Command(BaseCommand):
         for org_id in missing.values_list("org_id", flat=True).distinct().order_by("org_id"):
             with transaction.atomic():
                 org = Org.objects.get(pk=org_id)
-                rows = list(missing.filter(org_id=org_id).order_by("member_no").only("pk", "form_no"))
+                rows = list(
+                    missing.filter(org_id=org_id).order_by("member_no").only("pk", "person_id", "form_no")
+                )
                 first = reserve_numbers(org, Counter.FORM_NO, len(rows))
                 for k, m in enumerate(rows):
                     m.form_no = format_form_no(org, first + k)
                 Membership.objects.bulk_update(rows, ["form_no"], batch_size=2000)
-                daycount.forms_given([m.pk for m in rows])  # complete records now: campaigns count them
+                daycount.forms_given(
+                    [(m.pk, m.person_id) for m in rows]
+                )  # complete records: campaigns count them
                 total += len(rows)
         self.stdout.write(f"已补编登记表编号 {total} 个。")
