@@ -224,7 +224,7 @@ def _weights(campaign: Campaign, org: Org, children: list[Org], method: str, man
     if method == SplitMethod.EQUAL:
         return [1] * len(children), ar.largest_remainder(target, [1] * len(children))
     if method == SplitMethod.BASELINE:
-        base = selectors.baselines_of(campaign.measure, children, org, campaign.baseline_on)
+        base = selectors.baselines_of(campaign.measure, children, campaign.baseline_on)
         weights = [base[c.pk] for c in children]
         if not any(weights):
             raise ApplicationError(
@@ -302,7 +302,7 @@ def campaign_allocate(
             _("“%(name)s”没有下级工会，任务无法再分解。") % {"name": org.name}, code="no_children"
         )
     weights, targets = _weights(campaign, org, children, method, manual, parent.target)
-    baselines = selectors.baselines_of(campaign.measure, children, org, campaign.baseline_on)
+    baselines = selectors.baselines_of(campaign.measure, children, campaign.baseline_on)
     existing = {a.org_id: a for a in parent.children.all()}
     changed: dict[str, list[Any]] = {}
     now = timezone.now()

@@ -103,11 +103,9 @@ class Figures:
         self.complete += other.complete
 
 
-def period_figures(
-    measure: str, top: str, paths: Iterable[str], start: dt.date, until: dt.date
-) -> dict[str, Figures]:
-    """Figures of the period for each of `paths` (units under `top`): one query over the counter's
-    rows (`top` names the subtree; the rows of each path already hold its whole subtree)."""
+def period_figures(measure: str, paths: Iterable[str], start: dt.date, until: dt.date) -> dict[str, Figures]:
+    """Figures of the period for each of `paths`: one query over the counter's rows (the rows of
+    each path already hold its whole subtree)."""
     if until < start:
         return {}
     done, joins, complete, _stock = COLUMNS[measure]
@@ -115,7 +113,7 @@ def period_figures(
     return {p: Figures(done=r[done], joins=r[joins], complete=r[complete]) for p, r in sums.items()}
 
 
-def baselines(measure: str, top: str, paths: Iterable[str], on: dt.date) -> dict[str, int]:
+def baselines(measure: str, paths: Iterable[str], on: dt.date) -> dict[str, int]:
     """The measure's stock at the end of day `on` for each of `paths`: the counter's rows up to that
     day (base unions: founded minus ended)."""
     if measure == Measure.UNIONS:
@@ -139,12 +137,12 @@ def rollup(rows: dict[str, Any], top: str) -> dict[str, Any]:
 
 
 def baseline_total(measure: str, org: Org, on: dt.date) -> int:
-    return max(0, baselines(measure, org.path, [org.path], on).get(org.path, 0))
+    return max(0, baselines(measure, [org.path], on).get(org.path, 0))
 
 
-def baselines_of(measure: str, orgs: Iterable[Org], under: Org, on: dt.date) -> dict[int, int]:
+def baselines_of(measure: str, orgs: Iterable[Org], on: dt.date) -> dict[int, int]:
     orgs = list(orgs)
-    totals = baselines(measure, under.path, [o.path for o in orgs], on)
+    totals = baselines(measure, [o.path for o in orgs], on)
     return {o.pk: max(0, totals.get(o.path, 0)) for o in orgs}
 
 
@@ -285,7 +283,7 @@ def board(
             child_orgs.setdefault(path, a.org)
     paths = {root.path, *allocations, *child_orgs}
 
-    figures = period_figures(campaign.measure, root.path, paths, campaign.starts_on, until)
+    figures = period_figures(campaign.measure, paths, campaign.starts_on, until)
 
     def unit(org: Org) -> Unit:
         a = allocations.get(org.path)

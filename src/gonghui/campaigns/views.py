@@ -214,7 +214,7 @@ def allocate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             return redirect("campaigns:unit", campaign.pk, org.code)
     preview = []
     if parent is not None and children:
-        baselines = selectors.baselines_of(campaign.measure, children, org, campaign.baseline_on)
+        baselines = selectors.baselines_of(campaign.measure, children, campaign.baseline_on)
         potentials = selectors.potentials_of(campaign.measure, children, org)
         none: list[int | None] = [None] * len(children)
         by_baseline = _try_split(parent.target, [baselines[c.pk] for c in children]) or none
