@@ -7,6 +7,9 @@ roster of N rows and one of 20,000 rows, then measures in one run:
 
   (a) the raw floor: python-calamine reads the N-row file and a plain `executemany` inserts the same
       rows into a bare SQLite table (same journal settings as gonghui's database);
+  (a2) the schema floor: the same file into a copy of gonghui's own person, identity, membership
+      and event tables with all their indexes, no logic (bench/schema_floor.py, variant
+      "register"): what storing the register costs any importer on SQLite;
   (b) gonghui's import end to end: `gonghui import FILE --org CODE --json` as a process, into a
       database already holding the demo county (`gonghui migrate` + `gonghui demo`), validated,
       deduplicated, encrypted, counted; peak memory of that process and its reader process;
@@ -33,10 +36,12 @@ roster of N rows and one of 20,000 rows, then measures in one run:
 It prints rows/s of each, peak RSS, gonghui's rows/s on the 20,000-row file also without its fixed
 start-up (the job's own run), `ceiling_vs_import_export=X` (the raw floor's rows/s on that same file
 ÷ django-import-export's: no import that reads and stores the rows can have B above it),
-`small_1000_browser_s=E` (the median of (e)), and last a line
+`small_1000_browser_s=E` (the median of (e)), `schema_floor_vs_floor=S` ((a2) ÷ (a)), and last a line
     ratio_vs_floor=A ratio_vs_import_export=B peak_rss_mb=C small_1000_s=D
 with A = (b's time / a's time) for the same N rows, B = (gonghui's rows/s / c's rows/s with the
-equivalent configuration, both on the same 20,000-row file), C = b's peak, D = (d) at 1,000 rows.
+equivalent configuration, both on the same 20,000-row file; gonghui's run goes into a copy of the
+demo county as it was before (b), django-import-export's into an empty table), C = b's peak, D = (d)
+at 1,000 rows.
 Targets (issue 19): A ≤ 2.5, B ≥ 10, C < 1024, D ≤ 1.5, E ≤ 1.5. `--only-small` runs (d) and (e)
 alone (with `--data` a copy of a loaded demo county, a minute).
 """
@@ -525,6 +530,33 @@ def big_runs(
         f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
 
+    # (a2) the register's own schema with no logic (bench/schema_floor.py): the same file into a copy
+    # of this database's person, identity, membership and event tables, all their indexes
+    db = work / "data" / "gonghui.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    org_id, org_path = con.execute("SELECT id, path FROM orgs_org WHERE code = ?", [org]).fetchone()
+    con.close()
+    # the state before the big import, for the 20,000-row comparison (c): django-import-export
+    # starts from an empty table, gonghui from the demo county — not from a million members more
+    shutil.copytree(
+        work / "data", work / "data_small", ignore=shutil.ignore_patterns("uploads", "workers", "*.log")
+    )
+    shutil.copyfile(db, work / "schema_floor.sqlite3")
+    r = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("schema_floor.py")), "--variant-only", big,
+         str(work / "schema_floor.sqlite3"), "register", str(org_id), org_path],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if r.returncode:
+        raise SystemExit(f"schema floor failed: {r.stderr[-2000:]}")
+    schema_s, schema_cpu = json.loads(r.stdout.strip().splitlines()[-1])
+    (work / "schema_floor.sqlite3").unlink()
+    print(f"(a2) schema floor, the register's tables and indexes, no logic: {schema_s:8.2f} s  "
+          f"{args.rows / schema_s:>10,.0f} rows/s  CPU {schema_cpu:.1f} s  (×{schema_s / floor_s:.2f} the floor; "
+          f"bench/schema_floor.py shows what each schema decision costs)")  # fmt: skip
+    args.schema_floor_ratio = schema_s / floor_s
+
     # (b) gonghui, end to end, as the operator runs it
     secs, rss, res = run_child([GONGHUI, "import", big, "--org", org, "--json", "--no-progress"], env)
     if res.returncode != 0:
@@ -568,18 +600,26 @@ def big_runs(
     org2 = subprocess.run([GONGHUI, "shell", "-c", "from gonghui.orgs.models import Org, OrgKind; "
                            "print(Org.objects.filter(kind=OrgKind.GRASSROOTS).order_by('path')[1].code)"],
                           env=env, capture_output=True, text=True).stdout.strip().splitlines()[-1]  # fmt: skip
+    small_env = {**env, "GONGHUI_DATA_DIR": str(work / "data_small")}
     s_secs, _s_rss, s_res = run_child(
-        [GONGHUI, "import", small, "--org", org2, "--json", "--no-progress"], env
+        [GONGHUI, "import", small, "--org", org2, "--json", "--no-progress"], small_env
     )
     s_out = json.loads(s_res.stdout)
-    print(f"    gonghui on the same {args.small:,} rows: {s_secs:8.2f} s  {args.small / s_secs:>10,.0f} rows/s  "
-          f"created {s_out['created']:,}")  # fmt: skip
+    print(f"    gonghui on the same {args.small:,} rows (into the demo county): {s_secs:8.2f} s  "
+          f"{args.small / s_secs:>10,.0f} rows/s  created {s_out['created']:,}")  # fmt: skip
     # the same without the fixed start-up (interpreter, Django, the file's header and checksum, the
     # job's creation): the job's own run, from its first batch read to its last saved
-    run = shell_json(SMALL_RUN, env)
+    run = shell_json(SMALL_RUN, small_env)
     if run["seconds"]:
         print(f"    gonghui's own run on them (start-up left out): {run['seconds']:8.2f} s  "
               f"{args.small / run['seconds']:>10,.0f} rows/s")  # fmt: skip
+    # and into the register that now holds the big file's members too (random-key indexes larger)
+    b_secs, _b_rss, b_res = run_child(
+        [GONGHUI, "import", small, "--org", org2, "--json", "--no-progress"], env
+    )
+    print(f"    gonghui on the same {args.small:,} rows into the register after the big import: {b_secs:8.2f} s  "
+          f"{args.small / b_secs:>10,.0f} rows/s  created {json.loads(b_res.stdout)['created']:,}")  # fmt: skip
+    shutil.rmtree(work / "data_small", ignore_errors=True)
     # the ceiling of B: the raw floor (calamine + bare insert) on the same file against
     # django-import-export — no import that reads and stores the rows gets past it
     r = subprocess.run([sys.executable, __file__, "--floor-only", small, str(work / "floor_small.sqlite3")],
@@ -690,6 +730,7 @@ def main() -> None:
             print(f"small_1000_s={small_s[1000]:.2f}")
         else:
             print(f"ceiling_vs_import_export={ceiling:.1f}")
+            print(f"schema_floor_vs_floor={args.schema_floor_ratio:.2f}")
             print(
                 f"ratio_vs_floor={a:.2f} ratio_vs_import_export={b:.1f} peak_rss_mb={rss:.0f} small_1000_s={small_s[1000]:.2f}"
             )
