@@ -9,7 +9,8 @@ For each database, in a temporary folder: start it (scripts/pg.sh on 56001, scri
   * import rows/s (a row = one member: person, identity row, membership, 入会 event, counter moved;
     batches of 1,000 per transaction);
   * an ID lookup through the blind index (members.selectors.current_membership), p50/p99 of 500;
-  * a union's member list (first page of 50 with the person, ordered by 会员编号), median of 30;
+  * a union's member list (first page of 50 with the person, ordered by 会员编号), median of 30; on
+    Citus also with `multi_shard_modify_mode = parallel` (migrate sets sequential: what it costs);
   * the national dashboard (every province's subtree figures from the maintained counters, summed)
     and one province's dashboard (its figures and its cities'), median of 30;
   * a cross-province transfer (start + accept: both memberships, both histories, the counters of
@@ -109,6 +110,14 @@ def measure(provinces: int, members: int) -> dict[str, Any]:
         tr = actions.transfer_start(user=None, membership=m, to_org=to, side="from")
         actions.transfer_accept(user=None, transfer=tr, on=dt.date.today())
         transfer_ms.append((time.perf_counter() - t) * 1000)
+    # the cost of `multi_shard_modify_mode = sequential` (set by migrate on Citus, docs/decisions.md):
+    # a union's list — a fan-out read — with one connection per worker vs Citus' parallel default
+    list_parallel_ms = None
+    if citus.is_citus():
+        with connection.cursor() as cur:
+            cur.execute("SET citus.multi_shard_modify_mode TO 'parallel'")
+            list_parallel_ms = _pct(_ms(member_list, 30), 0.5)
+            cur.execute("SET citus.multi_shard_modify_mode TO 'sequential'")
     exact = counters.verify() == []
     with connection.cursor() as cur:
         cur.execute("SELECT pg_database_size(current_database())")
@@ -121,6 +130,7 @@ def measure(provinces: int, members: int) -> dict[str, Any]:
         "lookup_p50_ms": _pct(lookups, 0.5),
         "lookup_p99_ms": _pct(lookups, 0.99),
         "member_list_ms": _pct(_ms(member_list, 30), 0.5),
+        "member_list_parallel_mode_ms": list_parallel_ms,
         "national_dashboard_ms": _pct(_ms(national, 30), 0.5),
         "province_dashboard_ms": _pct(_ms(province, 30), 0.5),
         "transfer_ms": round(statistics.median(transfer_ms), 2),

@@ -550,10 +550,11 @@ def big_runs(
     )  # fmt: skip
     if r.returncode:
         raise SystemExit(f"schema floor failed: {r.stderr[-2000:]}")
-    schema_s, schema_cpu = json.loads(r.stdout.strip().splitlines()[-1])
+    schema_s, schema_cpu, schema_db = json.loads(r.stdout.strip().splitlines()[-1])
     (work / "schema_floor.sqlite3").unlink()
     print(f"(a2) schema floor, the register's tables and indexes, no logic: {schema_s:8.2f} s  "
           f"{args.rows / schema_s:>10,.0f} rows/s  CPU {schema_cpu:.1f} s  (×{schema_s / floor_s:.2f} the floor; "
+          f"inside SQLite alone {schema_db:.2f} s, ×{schema_db / floor_s:.2f}; "
           f"bench/schema_floor.py shows what each schema decision costs)")  # fmt: skip
     args.schema_floor_ratio = schema_s / floor_s
 
