@@ -65,8 +65,9 @@ if [ -n "$CITUS_URL" ]; then
   # queue, the 实名制 figures, care's files and aid rounds, a union formed from members written by
   # tests/elections add_members; and a sample of each area's pages and API — a card batch's page and
   # sheet, women committees, union groups, hardship file search, a portal transfer request, roster
-  # imports (the whole suite would take over an hour on a 3-node cluster on 2 cores;
-  # docs/decisions.md "National scale on Citus" says what runs there)
+  # imports; the gatekeeper's tests and the public pages; every menu page of six roles in Chromium
+  # with every link shape on them (tests/browser/test_walk.py). The whole suite would take over an
+  # hour on a 3-node cluster on 2 cores; docs/decisions.md "National scale on Citus" says what runs.
   GONGHUI_DATABASE_URL=$CITUS_URL GONGHUI_TEST_CITUS_URL=$CITUS_URL "$BIN/pytest" $PYTEST_ARGS --reuse-db \
     tests/citus "tests/members/test_concurrency.py::test_eight_concurrent_approvers_on_postgresql" \
     "tests/members/test_concurrency.py::test_two_unions_register_the_same_person_at_once_on_postgresql" \
@@ -99,7 +100,8 @@ if [ -n "$CITUS_URL" ]; then
     "tests/rosters/test_import.py::test_import_creates_persons_memberships_and_join_events" \
     "tests/rosters/test_import.py::test_the_same_file_twice_creates_nobody_twice" \
     "tests/rosters/test_import.py::test_statistics_counters_move_with_the_batches" \
-    "tests/rosters/test_import.py::test_cancel_stops_between_batches_and_resume_finishes_exactly"
+    "tests/rosters/test_import.py::test_cancel_stops_between_batches_and_resume_finishes_exactly" \
+    tests/accounts/test_gatekeeper.py tests/members/test_public.py tests/browser/test_walk.py
 else
   echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="
 fi
