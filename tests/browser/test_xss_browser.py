@@ -253,7 +253,8 @@ def test_main_pages_work_under_the_csp_without_errors(
     )
     toggle.click()
     page.locator("a", has_text="东镇甲公司工会").wait_for()
-    assert toggle.inner_text() == "−" and toggle.is_disabled()
+    expect(toggle).to_have_text("−")  # retries: set by the htmx:afterRequest handler
+    expect(toggle).to_be_disabled()
 
     # members: the ID-number search goes in the X-Idp header (was an hx-headers js: expression)
     page.goto(f"{live_server.url}/members/")
