@@ -38,7 +38,11 @@ start-up (the job's own run), `ceiling_vs_import_export=X` (the raw floor's rows
 ÷ django-import-export's: no import that reads and stores the rows can have B above it),
 `small_1000_browser_s=E` (the median of (e)), `schema_floor_vs_floor=S` ((a2) ÷ (a)),
 `startup_bound_vs_import_export=U` (20,000 rows ÷ the 100-row command's wall time ÷ c's rows/s: the
-most B could be if rows cost nothing and only the command's start-up remained), and last a line
+most B could be if rows cost nothing and only the command's start-up remained),
+`ratio_vs_import_export_in_process=I` (gonghui timed as django-import-export is: in a process whose
+Django is set up, `call_command("import", …)` from the file to the last row saved),
+`schema_ceiling_vs_import_export=K` ((a2) on the 20,000-row file against c: the register's own rows
+with no logic, the most B any importer of this register could reach), and last a line
     ratio_vs_floor=A ratio_vs_import_export=B peak_rss_mb=C small_1000_s=D
 with A = (b's time / a's time) for the same N rows, B = (gonghui's rows/s / c's rows/s with the
 equivalent configuration, both on the same 20,000-row file; gonghui's run goes into a copy of the
@@ -503,6 +507,18 @@ def shell_json(code: str, env: dict[str, str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- main
 
 
+INPROC_RUN = r"""
+import io, json, time
+from contextlib import redirect_stdout
+from django.core.management import call_command
+out = io.StringIO()
+started = time.perf_counter()
+with redirect_stdout(out):
+    call_command("import", %(path)r, "--org", %(org)r, "--json", "--no-progress", stdout=out)
+seconds = time.perf_counter() - started
+print("BENCH" + json.dumps({"seconds": seconds, "created": json.loads(out.getvalue())["created"]}))
+"""
+
 SMALL_RUN = r"""
 import json
 from gonghui.rosters.models import ImportJob
@@ -541,9 +557,10 @@ def big_runs(
     con.close()
     # the state before the big import, for the 20,000-row comparison (c): django-import-export
     # starts from an empty table, gonghui from the demo county — not from a million members more
-    shutil.copytree(
-        work / "data", work / "data_small", ignore=shutil.ignore_patterns("uploads", "workers", "*.log")
-    )
+    for copy in ("data_small", "data_small_inproc"):
+        shutil.copytree(
+            work / "data", work / copy, ignore=shutil.ignore_patterns("uploads", "workers", "*.log")
+        )
     shutil.copyfile(db, work / "schema_floor.sqlite3")
     r = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("schema_floor.py")), "--variant-only", big,
@@ -553,6 +570,15 @@ def big_runs(
     if r.returncode:
         raise SystemExit(f"schema floor failed: {r.stderr[-2000:]}")
     schema_s, schema_cpu, schema_db = json.loads(r.stdout.strip().splitlines()[-1])
+    (work / "schema_floor.sqlite3").unlink()
+    # and on the 20,000-row file: the most ratio_vs_import_export any importer of this register gets
+    shutil.copyfile(db, work / "schema_floor.sqlite3")
+    r = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("schema_floor.py")), "--variant-only", small,
+         str(work / "schema_floor.sqlite3"), "register", str(org_id), org_path],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    args.schema_small_s = json.loads(r.stdout.strip().splitlines()[-1])[0]
     (work / "schema_floor.sqlite3").unlink()
     print(f"(a2) schema floor, the register's tables and indexes, no logic: {schema_s:8.2f} s  "
           f"{args.rows / schema_s:>10,.0f} rows/s  CPU {schema_cpu:.1f} s  (×{schema_s / floor_s:.2f} the floor; "
@@ -619,6 +645,16 @@ def big_runs(
         print(f"    gonghui's own run on them (start-up left out): {run['seconds']:8.2f} s  "
               f"{args.own_run_rps:>10,.0f} rows/s  (×{args.own_run_rps / ie_rps:.1f} django-import-export; "
               f"what the browser's worker, already running, does)")  # fmt: skip
+    # timed the way django-import-export is timed above: in a process whose Django is already set
+    # up, from the file to the last row saved (the command's own work: file checks, job, batches)
+    inproc = shell_json(
+        INPROC_RUN % {"path": small, "org": org2},
+        {**env, "GONGHUI_DATA_DIR": str(work / "data_small_inproc")},
+    )
+    args.inproc_ratio = args.small / inproc["seconds"] / ie_rps
+    print(f"    gonghui in process, timed like django-import-export (after Django's set-up): {inproc['seconds']:8.2f} s  "
+          f"{args.small / inproc['seconds']:>10,.0f} rows/s  (×{args.inproc_ratio:.1f} django-import-export)")  # fmt: skip
+    shutil.rmtree(work / "data_small_inproc", ignore_errors=True)
     # and into the register that now holds the big file's members too (random-key indexes larger)
     b_secs, _b_rss, b_res = run_child(
         [GONGHUI, "import", small, "--org", org2, "--json", "--no-progress"], env
@@ -634,6 +670,10 @@ def big_runs(
     ceiling = (args.small / fs_s) / ie_rps
     print(f"    raw floor on the same {args.small:,} rows: {fs_s:8.2f} s  {args.small / fs_s:>10,.0f} rows/s  "
           f"(ceiling of ratio_vs_import_export: {ceiling:.1f})")  # fmt: skip
+    args.schema_ceiling = args.small / args.schema_small_s / ie_rps
+    print(f"    schema floor on the same {args.small:,} rows: {args.schema_small_s:8.2f} s  "
+          f"{args.small / args.schema_small_s:>10,.0f} rows/s  (the register's rows with no logic: ceiling "
+          f"{args.schema_ceiling:.1f} for any importer of this register)")  # fmt: skip
 
     return secs / floor_s, (args.small / s_secs) / ie_rps, rss, ceiling  # B: the same file for both
 
@@ -740,6 +780,8 @@ def main() -> None:
             # B counts the command's start-up (interpreter, Django, the job): with rows costing
             # nothing, B could not pass 20,000 rows ÷ the 100-row command's wall time
             print(f"startup_bound_vs_import_export={args.small / small_s[100] / args.ie_rps:.1f}")
+            print(f"ratio_vs_import_export_in_process={args.inproc_ratio:.1f}")
+            print(f"schema_ceiling_vs_import_export={args.schema_ceiling:.1f}")
             print(
                 f"ratio_vs_floor={a:.2f} ratio_vs_import_export={b:.1f} peak_rss_mb={rss:.0f} small_1000_s={small_s[1000]:.2f}"
             )
