@@ -509,12 +509,10 @@ def shell_json(code: str, env: dict[str, str]) -> dict[str, Any]:
 
 INPROC_RUN = r"""
 import io, json, time
-from contextlib import redirect_stdout
 from django.core.management import call_command
 out = io.StringIO()
 started = time.perf_counter()
-with redirect_stdout(out):
-    call_command("import", %(path)r, "--org", %(org)r, "--json", "--no-progress", stdout=out)
+call_command("import", %(path)r, "--org", %(org)r, "--json", "--no-progress", stdout=out)
 seconds = time.perf_counter() - started
 print("BENCH" + json.dumps({"seconds": seconds, "created": json.loads(out.getvalue())["created"]}))
 """
@@ -527,10 +525,32 @@ print("BENCH" + json.dumps({"seconds": (j.finished_at - j.run_started_at).total_
 """
 
 
+def schema_floor_run(
+    path: str, db: Path, work: Path, org_id: int, org_path: str
+) -> tuple[float, float, float]:
+    """bench/schema_floor.py's "register" variant on `path`, into a throwaway copy of `db`:
+    (seconds, CPU seconds, seconds inside SQLite)."""
+    copy = work / "schema_floor.sqlite3"
+    shutil.copyfile(db, copy)
+    try:
+        r = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("schema_floor.py")), "--variant-only", path,
+             str(copy), "register", str(org_id), org_path],
+            capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        copy.unlink()
+    if r.returncode:
+        raise SystemExit(f"schema floor failed: {r.stderr[-2000:]}")
+    secs, cpu, in_db = json.loads(r.stdout.strip().splitlines()[-1])
+    return secs, cpu, in_db
+
+
 def big_runs(
     args: argparse.Namespace, work: Path, env: dict[str, str], big: str, small: str, org: str
-) -> tuple[float, float, float, float]:
-    """(a), (b) and (c); returns (A, B, C) of the last line and the ceiling of B."""
+) -> tuple[float, float, float, dict[str, float]]:
+    """(a), (a2), (b) and (c); returns (A, B, C) of the last line and the other printed figures
+    (ceiling of B, schema floor and ceiling, in-process ratio, django-import-export's rows/s)."""
     # (a) floor
     # in a process of its own: calamine holds the whole sheet (over a gigabyte at a million rows),
     # and a bench process that large would be counted in the peak of every process it starts
@@ -561,30 +581,14 @@ def big_runs(
         shutil.copytree(
             work / "data", work / copy, ignore=shutil.ignore_patterns("uploads", "workers", "*.log")
         )
-    shutil.copyfile(db, work / "schema_floor.sqlite3")
-    r = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("schema_floor.py")), "--variant-only", big,
-         str(work / "schema_floor.sqlite3"), "register", str(org_id), org_path],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    if r.returncode:
-        raise SystemExit(f"schema floor failed: {r.stderr[-2000:]}")
-    schema_s, schema_cpu, schema_db = json.loads(r.stdout.strip().splitlines()[-1])
-    (work / "schema_floor.sqlite3").unlink()
+    schema_s, schema_cpu, schema_db = schema_floor_run(big, db, work, org_id, org_path)
     # and on the 20,000-row file: the most ratio_vs_import_export any importer of this register gets
-    shutil.copyfile(db, work / "schema_floor.sqlite3")
-    r = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("schema_floor.py")), "--variant-only", small,
-         str(work / "schema_floor.sqlite3"), "register", str(org_id), org_path],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    args.schema_small_s = json.loads(r.stdout.strip().splitlines()[-1])[0]
-    (work / "schema_floor.sqlite3").unlink()
+    schema_small_s = schema_floor_run(small, db, work, org_id, org_path)[0]
     print(f"(a2) schema floor, the register's tables and indexes, no logic: {schema_s:8.2f} s  "
           f"{args.rows / schema_s:>10,.0f} rows/s  CPU {schema_cpu:.1f} s  (×{schema_s / floor_s:.2f} the floor; "
           f"inside SQLite alone {schema_db:.2f} s, ×{schema_db / floor_s:.2f}; "
           f"bench/schema_floor.py shows what each schema decision costs)")  # fmt: skip
-    args.schema_floor_ratio = schema_s / floor_s
+    extra = {"schema_floor_vs_floor": schema_s / floor_s}
 
     # (b) gonghui, end to end, as the operator runs it
     secs, rss, res = run_child([GONGHUI, "import", big, "--org", org, "--json", "--no-progress"], env)
@@ -639,11 +643,11 @@ def big_runs(
     # the same without the fixed start-up (interpreter, Django, the file's header and checksum, the
     # job's creation): the job's own run, from its first batch read to its last saved
     run = shell_json(SMALL_RUN, small_env)
-    args.ie_rps, args.own_run_rps = ie_rps, None
+    extra["ie_rps"] = ie_rps
     if run["seconds"]:
-        args.own_run_rps = args.small / run["seconds"]
+        own_rps = args.small / run["seconds"]
         print(f"    gonghui's own run on them (start-up left out): {run['seconds']:8.2f} s  "
-              f"{args.own_run_rps:>10,.0f} rows/s  (×{args.own_run_rps / ie_rps:.1f} django-import-export; "
+              f"{own_rps:>10,.0f} rows/s  (×{own_rps / ie_rps:.1f} django-import-export; "
               f"what the browser's worker, already running, does)")  # fmt: skip
     # timed the way django-import-export is timed above: in a process whose Django is already set
     # up, from the file to the last row saved (the command's own work: file checks, job, batches)
@@ -651,9 +655,9 @@ def big_runs(
         INPROC_RUN % {"path": small, "org": org2},
         {**env, "GONGHUI_DATA_DIR": str(work / "data_small_inproc")},
     )
-    args.inproc_ratio = args.small / inproc["seconds"] / ie_rps
+    extra["ratio_vs_import_export_in_process"] = args.small / inproc["seconds"] / ie_rps
     print(f"    gonghui in process, timed like django-import-export (after Django's set-up): {inproc['seconds']:8.2f} s  "
-          f"{args.small / inproc['seconds']:>10,.0f} rows/s  (×{args.inproc_ratio:.1f} django-import-export)")  # fmt: skip
+          f"{args.small / inproc['seconds']:>10,.0f} rows/s  (×{extra['ratio_vs_import_export_in_process']:.1f} django-import-export)")  # fmt: skip
     shutil.rmtree(work / "data_small_inproc", ignore_errors=True)
     # and into the register that now holds the big file's members too (random-key indexes larger)
     b_secs, _b_rss, b_res = run_child(
@@ -670,12 +674,13 @@ def big_runs(
     ceiling = (args.small / fs_s) / ie_rps
     print(f"    raw floor on the same {args.small:,} rows: {fs_s:8.2f} s  {args.small / fs_s:>10,.0f} rows/s  "
           f"(ceiling of ratio_vs_import_export: {ceiling:.1f})")  # fmt: skip
-    args.schema_ceiling = args.small / args.schema_small_s / ie_rps
-    print(f"    schema floor on the same {args.small:,} rows: {args.schema_small_s:8.2f} s  "
-          f"{args.small / args.schema_small_s:>10,.0f} rows/s  (the register's rows with no logic: ceiling "
-          f"{args.schema_ceiling:.1f} for any importer of this register)")  # fmt: skip
+    extra["schema_ceiling_vs_import_export"] = args.small / schema_small_s / ie_rps
+    print(f"    schema floor on the same {args.small:,} rows: {schema_small_s:8.2f} s  "
+          f"{args.small / schema_small_s:>10,.0f} rows/s  (the register's rows with no logic: ceiling "
+          f"{extra['schema_ceiling_vs_import_export']:.1f} for any importer of this register)")  # fmt: skip
 
-    return secs / floor_s, (args.small / s_secs) / ie_rps, rss, ceiling  # B: the same file for both
+    extra["ceiling_vs_import_export"] = ceiling
+    return secs / floor_s, (args.small / s_secs) / ie_rps, rss, extra  # B: the same file for both
 
 
 def main() -> None:
@@ -741,7 +746,9 @@ def main() -> None:
             browser_s = sorted(run["total"] for run in runs)[len(runs) // 2]
             print(f"(e) browser median {browser_s:.2f} s; load average {loadavg()}")
 
-        a, b, rss, ceiling = big_runs(args, work, env, big, small, org) if not args.only_small else (0.0,) * 4
+        a, b, rss, extra = (
+            big_runs(args, work, env, big, small, org) if not args.only_small else (0.0, 0.0, 0.0, {})
+        )
 
         # (d) a clerk's roster: 100 and 1,000 rows through `gonghui import`, wall time from the command
         # to its exit (start-up included), three runs each into other unions, the median; CPU of the
@@ -775,13 +782,14 @@ def main() -> None:
         if args.only_small:
             print(f"small_1000_s={small_s[1000]:.2f}")
         else:
-            print(f"ceiling_vs_import_export={ceiling:.1f}")
-            print(f"schema_floor_vs_floor={args.schema_floor_ratio:.2f}")
             # B counts the command's start-up (interpreter, Django, the job): with rows costing
             # nothing, B could not pass 20,000 rows ÷ the 100-row command's wall time
-            print(f"startup_bound_vs_import_export={args.small / small_s[100] / args.ie_rps:.1f}")
-            print(f"ratio_vs_import_export_in_process={args.inproc_ratio:.1f}")
-            print(f"schema_ceiling_vs_import_export={args.schema_ceiling:.1f}")
+            extra["startup_bound_vs_import_export"] = args.small / small_s[100] / extra.pop("ie_rps")
+            print(f"ceiling_vs_import_export={extra.pop('ceiling_vs_import_export'):.1f}")
+            print(f"schema_floor_vs_floor={extra.pop('schema_floor_vs_floor'):.2f}")
+            for key in ("startup_bound_vs_import_export", "ratio_vs_import_export_in_process",
+                        "schema_ceiling_vs_import_export"):  # fmt: skip
+                print(f"{key}={extra[key]:.1f}")
             print(
                 f"ratio_vs_floor={a:.2f} ratio_vs_import_export={b:.1f} peak_rss_mb={rss:.0f} small_1000_s={small_s[1000]:.2f}"
             )
