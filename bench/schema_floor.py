@@ -14,6 +14,8 @@ gonghui's own migrated database — same tables, indexes, foreign keys on, WAL, 
 
 Variants, each on a fresh copy, so what each schema decision costs can be read off:
   register         the schema as migrated
+  three_keys       the schema before members/0013 and core/0004: the blind index keyed three
+                   times (person's unique index, identity's rowid table and its primary key)
   no_event         no stored 入会 event (a derived join event)
   binary_index     blind indexes as 16-byte blobs instead of 32 hex characters
   no_event_binary  both
@@ -44,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import import_bench  # noqa: E402  (the bench's roster maker and raw floor)
 
 BATCH = 20_000
-VARIANTS = ("register", "no_event", "binary_index", "no_event_binary", "bare_tables")
+VARIANTS = ("register", "three_keys", "no_event", "binary_index", "no_event_binary", "bare_tables")
 TABLES = ("members_person", "core_identity", "members_membership", "members_membershipevent")
 
 
@@ -71,6 +73,14 @@ def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) ->
         ]
         for n in names:
             con.execute(f'DROP INDEX "{n}"')
+    if variant == "three_keys":  # the schema before members/0013 and core/0004, for comparison
+        # the person's unique index on its blind index, identity an ordinary (rowid) table
+        con.executescript(
+            'CREATE UNIQUE INDEX "person_id_index_unique" ON "members_person" ("id_index"); '
+            "CREATE TABLE core_identity_new (id_index varchar(32) NOT NULL PRIMARY KEY, person_id bigint NOT NULL); "
+            "INSERT INTO core_identity_new SELECT id_index, person_id FROM core_identity; "
+            "DROP TABLE core_identity; ALTER TABLE core_identity_new RENAME TO core_identity;"
+        )
     person_sql = (
         "INSERT INTO members_person (id, name, id_cipher, id_index, id_masked, gender, birth_date, birthplace_code, "
         "province_code, ethnicity, phone_cipher, phone_index, phone_masked, education, political_status, hukou_type, "

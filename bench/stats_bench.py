@@ -44,6 +44,7 @@ def measure() -> dict[str, object]:
 
     from gonghui.accounts.models import User
     from gonghui.core import pii
+    from gonghui.core.models import Identity
     from gonghui.members.actions import id_index
     from gonghui.members.models import Membership, Person
     from gonghui.orgs.models import Org
@@ -83,7 +84,7 @@ def measure() -> dict[str, object]:
         t = time.perf_counter()
         m = (
             Membership.objects.select_related("person", "org")
-            .filter(person__id_index=id_index(number), status="active")
+            .filter(person_id__in=Identity.holders(id_index(number)), status="active")
             .first()
         )
         times.append(time.perf_counter() - t)

@@ -33,6 +33,7 @@ from gonghui.care.models import (
 from gonghui.core import access, ids
 from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError
+from gonghui.core.models import Identity
 from gonghui.members.actions import id_index
 from gonghui.members.models import CURRENT_STATUSES, Membership
 
@@ -182,7 +183,7 @@ def find_membership(
     except ids.IdNumberError:
         qs = qs.filter(member_no=raw)
     else:
-        qs = qs.filter(person__id_index=id_index(number))
+        qs = qs.filter(person_id__in=Identity.holders(id_index(number)))
     prefix = access.scope_path(user)
     m = qs.filter(org_path__startswith=prefix).first()
     if m is None or (under and not m.org_path.startswith(under)):
@@ -223,7 +224,8 @@ def find_memberships(
         status__in=CURRENT_STATUSES, org_path__startswith=under
     )
     by_index = {
-        m.person.id_index: m for m in base.filter(person__id_index__in=[k for _n, t, k in keys if t == "id"])
+        m.person.id_index: m
+        for m in base.filter(person_id__in=Identity.holders(*(k for _n, t, k in keys if t == "id")))
     }
     by_no = {m.member_no: m for m in base.filter(member_no__in=[k for _n, t, k in keys if t == "no"])}
     found, missing = [], []

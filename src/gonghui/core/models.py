@@ -35,16 +35,24 @@ class AuditEntry(models.Model):
 
 class Identity(models.Model):
     """One row per person on the register, keyed by the ID number's blind index: who a number
-    belongs to (`members.Person`). On one database it repeats `Person.id_index`'s unique index; on a
-    Citus cluster it is the national guarantee of one person per ID number, because the person table
-    is distributed by person and a unique index there cannot span shards (core/citus.py). Written
-    with the person, in the same transaction; lookups by ID number start here (one shard)."""
+    belongs to (`members.Person`), and the one guarantee of one person per ID number on every
+    backend — on a Citus cluster because the person table is distributed by person and a unique
+    index there cannot span shards (core/citus.py), on one database because the blind index is keyed
+    only here: `Person.id_index` is a copy with no index (members/0013; on SQLite this table is
+    WITHOUT ROWID, core/0004, so the key is one B-tree, not a table and an index). Written with the
+    person, in the same transaction; every lookup by ID number starts here (`holders`; one shard)."""
 
     id_index = models.CharField(max_length=32, primary_key=True)
     person_id = models.BigIntegerField()
 
     def __str__(self) -> str:
         return f"{self.id_index[:8]}… → {self.person_id}"
+
+    @classmethod
+    def holders(cls, *indexes: str) -> models.QuerySet[Identity]:
+        """The ids of the persons with these ID blind indexes, as a subquery:
+        `filter(person_id__in=Identity.holders(index))` (no person row is read to find them)."""
+        return cls.objects.filter(id_index__in=indexes).values("person_id")
 
     @classmethod
     def backfill(cls) -> None:

@@ -18,11 +18,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from gonghui.core.audit import audit_record
+from gonghui.core.models import Identity
 from gonghui.members.codes import Reason
 from gonghui.members.models import (
     CURRENT_STATUSES,
     Membership,
-    Person,
     Transfer,
     TransferSide,
     TransferStatus,
@@ -32,9 +32,9 @@ from gonghui.orgs.models import Employer, Org
 
 def current_elsewhere(index: str, org: Org) -> Membership | None:
     """The person's current membership (正常 or 保留) in a union other than `org`, if any."""
-    # the person first, then their membership locked on the person's shard (Citus runs FOR UPDATE
-    # on one shard only; a filter through the person's blind index would lock on every shard)
-    person_id = Person.objects.filter(id_index=index).values_list("pk", flat=True).first()
+    # the person's id from the identity table first, then their membership locked on the person's
+    # shard (Citus runs FOR UPDATE on one shard only; a filter through the person would lock on all)
+    person_id = Identity.holders(index).values_list("person_id", flat=True).first()
     if person_id is None:
         return None
     return (

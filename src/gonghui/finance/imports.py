@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import ids, sealed
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
+from gonghui.core.models import Identity
 from gonghui.core.sheet_reading import SheetReadError, Table
 from gonghui.finance import rules
 from gonghui.finance.actions_dues import MAX_WAGE_FEN, check_base
@@ -133,7 +134,7 @@ def read_payroll(path: str, org: Org) -> tuple[PayrollResult, list[tuple[int, in
         parsed.append((row_no, index, str(cell("name")).strip(), wage))
     members = {
         m.person.id_index: m
-        for m in Membership.objects.filter(org=org, status__in=CURRENT_STATUSES, person__id_index__in=[p[1] for p in parsed])
+        for m in Membership.objects.filter(org=org, status__in=CURRENT_STATUSES, person_id__in=Identity.holders(*(p[1] for p in parsed)))
         .select_related("person")
     }  # fmt: skip
     out = []

@@ -64,12 +64,14 @@ def _code_label(table: str, field: str) -> property:
 
 
 class Person(models.Model):
-    """A worker, once in the whole system: the ID number (its blind index) is the key."""
+    """A worker, once in the whole system: the ID number (its blind index, kept unique by
+    `core.Identity`) is the key."""
 
     # no index on the name (searched through Membership.name) nor the other columns (docs/decisions.md)
     name = models.CharField(_("姓名"), max_length=40)
     id_cipher = models.CharField(max_length=CIPHER_MAX, editable=False)
-    id_index = models.CharField(max_length=INDEX_LEN, unique=True, editable=False)
+    # no index: the blind index is keyed once, in core.Identity (one person per ID number; lookups)
+    id_index = models.CharField(max_length=INDEX_LEN, editable=False)
     id_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))

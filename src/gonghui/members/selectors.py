@@ -139,7 +139,7 @@ def known_count(f: MemberFilters, org: Org) -> int | None:
 def _idp_filter(raw: str) -> Q:
     """Q for an ID number or a phone; an unparseable value matches nothing."""
     try:
-        return Q(person__id_index=id_index(ids.parse_id_number(raw).number))
+        return Q(person_id__in=Identity.holders(id_index(ids.parse_id_number(raw).number)))
     except ids.IdNumberError:
         pass
     try:

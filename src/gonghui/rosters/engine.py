@@ -215,13 +215,14 @@ def _select_in(
 def _existing(preps: list[Prep]) -> tuple[dict[str, dict[str, Any]], dict[int, dict[str, Any]]]:
     """Persons of the batch already in the register, and their current memberships (by person id)."""
     qn = connection.ops.quote_name
+    # the blind index is keyed only in the identity table (core.Identity): ids first, then persons
+    head = f"SELECT {qn('person_id')} FROM {qn(Identity._meta.db_table)} WHERE"  # noqa: S608
+    pids = [row["id"] for row in _select_in(head, qn("id_index"), [p.id_index for p in preps], ("id",))]
+    if not pids:
+        return {}, {}
     p_cols = ("id", "id_index", *UPDATABLE)
     head = f"SELECT {', '.join(qn(c) for c in p_cols)} FROM {qn(Person._meta.db_table)} WHERE"  # noqa: S608
-    persons = {
-        row["id_index"]: row for row in _select_in(head, qn("id_index"), [p.id_index for p in preps], p_cols)
-    }
-    if not persons:
-        return persons, {}
+    persons = {row["id_index"]: row for row in _select_in(head, qn("id"), pids, p_cols)}
     m_cols = ("id", "person_id", "org_id", "org_path", "status", "member_no")
     statuses = ", ".join(f"'{s}'" for s in CURRENT_STATUSES)  # constants of the model, not input
     head = f"SELECT {', '.join(qn(c) for c in m_cols)} FROM {qn(Membership._meta.db_table)} WHERE {qn('status')} IN ({statuses}) AND"  # noqa: S608

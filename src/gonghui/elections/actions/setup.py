@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.core.models import Identity
 from gonghui.elections import conf, rules
 from gonghui.elections.actions.common import (
     OPEN_STATUSES,
@@ -223,7 +224,7 @@ def candidate_add(
     if member_no.strip():
         m = qs.filter(member_no=member_no.strip()).first()
     elif id_number.strip():
-        m = qs.filter(person__id_index=id_index(parse_id(id_number).number)).first()
+        m = qs.filter(person_id__in=Identity.holders(id_index(parse_id(id_number).number))).first()
     else:
         raise ApplicationError(
             _("请填写会员编号或身份证号。"), code="required", details={"field": "member_no"}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import ids, pii
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.core.models import Identity
 from gonghui.elections.formation.common import (
     _editable,
     _lock,
@@ -54,7 +55,7 @@ def _entry(f: Formation, *, name: str, id_number: str, employer: Employer | None
                             details={"field": "id_number"})  # fmt: skip
     membership = (
         Membership.objects.filter(
-            person__id_index=index,
+            person_id__in=Identity.holders(index),
             person__name=name,
             status=MembershipStatus.ACTIVE,
             org_path__startswith=f.org_path,

@@ -110,8 +110,8 @@ def count_out(m: Membership, person: Person, *, has_card: bool) -> None:
 
 
 def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, bool]:
-    """The person with `data["id_index"]`, locked, or a new one from `data` (race-safe: the unique
-    blind index decides who was first)."""
+    """The person with `data["id_index"]`, locked, or a new one from `data` (race-safe: the identity
+    table's primary key, the blind index, decides who was first)."""
     # through the identity table (core.Identity): on Citus one shard, then the person's own shard
     pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).first()
     if pid is not None:
@@ -122,12 +122,8 @@ def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, boo
             Identity.objects.create(id_index=person.id_index, person_id=person.pk)
             return person, True
     except IntegrityError:
-        pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).first()
-        if pid is None:
-            # a person written by a path that kept no identity row (bulk loaders): heal it here
-            person = Person.objects.select_for_update().get(id_index=data["id_index"])
-            Identity.objects.get_or_create(id_index=person.id_index, defaults={"person_id": person.pk})
-            return person, False
+        # another transaction wrote this ID number's identity row a moment ago: theirs is the person
+        pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).get()
         return Person.objects.select_for_update().get(pk=pid), False
 
 
