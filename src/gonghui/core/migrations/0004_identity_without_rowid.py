@@ -2,8 +2,8 @@
 is then the table's own B-tree instead of a rowid table plus a second B-tree for the key. With
 members/0013 (no index on the person's copy of the blind index) a new member costs one insert into
 a tree keyed by a random value instead of three — the largest single cost of a large roster import
-(bench/schema_floor.py, variant one_key). Nothing on PostgreSQL or Citus: there a table is a heap
-and the primary key an index whatever is declared.
+(bench/schema_floor.py: "register" against "three_keys", the layout before). Nothing on PostgreSQL
+or Citus: there a table is a heap and the primary key an index whatever is declared.
 
 Django does not know WITHOUT ROWID: a later migration that alters this table on SQLite remakes it
 as an ordinary table (correct, only slower to write), so such a migration should repeat this step.
