@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +51,7 @@ class Identity(models.Model):
         return f"{self.id_index[:8]}… → {self.person_id}"
 
     @classmethod
-    def holders(cls, *indexes: str) -> models.QuerySet[Identity]:
+    def holders(cls, *indexes: str) -> models.QuerySet[Identity, dict[str, Any]]:
         """The ids of the persons with these ID blind indexes, as a subquery:
         `filter(person_id__in=Identity.holders(index))` (no person row is read to find them)."""
         return cls.objects.filter(id_index__in=indexes).values("person_id")
