@@ -57,6 +57,11 @@ class Identity(models.Model):
         return cls.objects.filter(id_index__in=indexes).values("person_id")
 
     @classmethod
+    def person_of(cls, index: str) -> int | None:
+        """The id of the person with this ID blind index, if one is on the register (one shard)."""
+        return cls.objects.filter(id_index=index).values_list("person_id", flat=True).first()
+
+    @classmethod
     def backfill(cls) -> None:
         """Identity rows for persons written by bulk paths (the demo loaders): one INSERT … SELECT."""
         from django.db import connection

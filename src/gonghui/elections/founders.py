@@ -34,7 +34,7 @@ def current_elsewhere(index: str, org: Org) -> Membership | None:
     """The person's current membership (正常 or 保留) in a union other than `org`, if any."""
     # the person's id from the identity table first, then their membership locked on the person's
     # shard (Citus runs FOR UPDATE on one shard only; a filter through the person would lock on all)
-    person_id = Identity.holders(index).values_list("person_id", flat=True).first()
+    person_id = Identity.person_of(index)
     if person_id is None:
         return None
     return (

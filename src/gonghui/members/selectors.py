@@ -29,7 +29,7 @@ from gonghui.orgs.models import BASE_KINDS, JOINT_KINDS, Employer, Org, OrgKind,
 def current_membership(index: str) -> Membership | None:
     """The current (active or retained) membership of the person with this ID blind index."""
     # the identity table first (core.Identity): on Citus one shard, then the person's shard
-    pid = Identity.objects.filter(id_index=index).values_list("person_id", flat=True).first()
+    pid = Identity.person_of(index)
     if pid is None:
         return None
     return (

@@ -217,7 +217,9 @@ def _existing(preps: list[Prep]) -> tuple[dict[str, dict[str, Any]], dict[int, d
     qn = connection.ops.quote_name
     # the blind index is keyed only in the identity table (core.Identity): ids first, then persons
     head = f"SELECT {qn('person_id')} FROM {qn(Identity._meta.db_table)} WHERE"  # noqa: S608
-    pids = [row["id"] for row in _select_in(head, qn("id_index"), [p.id_index for p in preps], ("id",))]
+    pids = [
+        r["person_id"] for r in _select_in(head, qn("id_index"), [p.id_index for p in preps], ("person_id",))
+    ]
     if not pids:
         return {}, {}
     p_cols = ("id", "id_index", *UPDATABLE)

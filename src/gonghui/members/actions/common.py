@@ -113,7 +113,7 @@ def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, boo
     """The person with `data["id_index"]`, locked, or a new one from `data` (race-safe: the identity
     table's primary key, the blind index, decides who was first)."""
     # through the identity table (core.Identity): on Citus one shard, then the person's own shard
-    pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).first()
+    pid = Identity.person_of(data["id_index"])
     if pid is not None:
         return Person.objects.select_for_update().get(pk=pid), False
     try:
@@ -123,7 +123,9 @@ def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, boo
             return person, True
     except IntegrityError:
         # another transaction wrote this ID number's identity row a moment ago: theirs is the person
-        pid = Identity.objects.filter(id_index=data["id_index"]).values_list("person_id", flat=True).get()
+        pid = Identity.person_of(data["id_index"])
+        if pid is None:
+            raise  # not the identity key: some other constraint refused the person
         return Person.objects.select_for_update().get(pk=pid), False
 
 
