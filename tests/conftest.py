@@ -29,6 +29,15 @@ PASSWORD = "test-pass-9271"
 REGION = "530326"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing(django_test_environment: Any) -> Iterator[None]:
+    """Passwords hashed at argon2's lowest cost in tests (tests/hashers.py says why)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.CheapArgon2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
     from gonghui.accounts.models import Role, User

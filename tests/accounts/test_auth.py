@@ -10,8 +10,22 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_passwords_are_argon2(tree: dict[str, Any]) -> None:
-    assert tree["users"]["east_admin"].password.startswith("argon2")
+def test_passwords_are_argon2(tree: dict[str, Any], settings: Any, client: Any) -> None:
+    """Production's hasher and cost, and the test run's cheap hashes verify under it (tests/hashers.py)."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, identify_hasher
+
+    from gonghui import settings as production
+
+    cheap = tree["users"]["east_admin"].password
+    assert cheap.startswith("argon2$argon2id$") and "m=8,t=1,p=1" in cheap
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert check_password(PASSWORD, cheap) and not check_password("wrong-pass-1", cheap)
+    assert client.post("/login/", {"username": "east_admin", "password": PASSWORD}).status_code == 302
+    upgraded = type(tree["users"]["east_admin"]).objects.get(username="east_admin").password
+    hasher = Argon2PasswordHasher()
+    assert isinstance(identify_hasher(upgraded), Argon2PasswordHasher)
+    assert f"m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}" in upgraded
 
 
 def test_login_and_scope_home(client: Any, tree: dict[str, Any]) -> None:
