@@ -296,11 +296,16 @@ def roster_import_run(
         close = getattr(source, "close", None)
         if close:
             close()
+    # The error file is written before the job is marked finished, so a page that shows it
+    # finished also shows the file's link (its progress poll stops there).
+    error_file = _error_file_of_run(job.pk, token, result)
     with transaction.atomic():
         j = ImportJob.objects.select_for_update().get(pk=job.pk)
         if j.run_token != token:
             return j
         j.finished_at = timezone.now()
+        if error_file:
+            j.error_file = error_file
         if result == "capped":  # a dry run that found nothing but problems: stopped early
             j.status = JobStatus.FAILED
             j.message = (
@@ -325,15 +330,21 @@ def roster_import_run(
         if j.phase == Phase.IMPORT and j.status == JobStatus.DONE:
             audit_record(user=_actor(user), action="roster.import", obj=j, org_path=j.org_path,
                          changes={**j.summary(), "file": j.source_name, "mode": j.mode})  # fmt: skip
-    if j.errors and (j.status in (JobStatus.CHECKED, JobStatus.DONE) or result == "capped"):
-        try:
-            path = error_file_build(j)
-            ImportJob.objects.filter(pk=j.pk).update(error_file=str(path))
-            j.error_file = str(path)
-        except SheetReadError as exc:  # pragma: no cover - the file was read a moment ago
-            logger.warning("error file of job %s: %s", j.pk, exc.message)
     roster_import_delete_source(j)
     return j
+
+
+def _error_file_of_run(job_pk: int, token: str, result: str) -> str:
+    """The refused rows' file of a run that ended (checked, done, or a dry run stopped at the
+    cap), as its path; "" when it has no errors, was cancelled or was taken over by another run."""
+    j = ImportJob.objects.get(pk=job_pk)
+    if j.run_token != token or not j.errors or result == "cancelled":
+        return ""
+    try:
+        return str(error_file_build(j))
+    except SheetReadError as exc:  # pragma: no cover - the file was read a moment ago
+        logger.warning("error file of job %s: %s", j.pk, exc.message)
+        return ""
 
 
 def enqueue(job: ImportJob, *, resume: bool = False) -> None:
