@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from gonghui.core import ids, pii
 from gonghui.core.audit import audit_record
+from gonghui.core.db import bulk_set
 from gonghui.core.models import Identity
 from gonghui.demo.county import TODAY
 from gonghui.demo.people import (
@@ -126,8 +127,8 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         e.employees, e.migrant_workers, e.members, e.migrant_members = employees, migrant_workers, n, mig
         if (s := surveys.get(e.pk)) is not None:
             s.employees, s.migrant_workers, s.members, s.migrant_members = employees, migrant_workers, n, mig
-    Employer.objects.bulk_update(employers, list(SURVEY_FIGURES), batch_size=500)
-    EmployerSurvey.objects.bulk_update(list(surveys.values()), list(SURVEY_FIGURES), batch_size=500)
+    bulk_set(employers, list(SURVEY_FIGURES))
+    bulk_set(list(surveys.values()), list(SURVEY_FIGURES))
 
     union_employers: dict[int | None, list[Employer]] = defaultdict(list)  # union_id: never None here
     for e in employers:

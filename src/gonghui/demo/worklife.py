@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 
 from gonghui.core.audit import audit_record
+from gonghui.core.db import bulk_set
 from gonghui.demo.county import TODAY
 from gonghui.members import bulk
 from gonghui.members.models import Membership, MembershipStatus
@@ -294,5 +295,5 @@ def _groups(rng: random.Random, active: list[Org]) -> int:
         g.leader_id = ms[0]
         leaders.append(g)
     GroupMember.objects.bulk_create(assign, batch_size=2000)
-    UnionGroup.objects.bulk_update(leaders, ["leader"], batch_size=500)
+    bulk_set(leaders, ["leader"])
     return len(groups)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import ids, sealed
 from gonghui.core.audit import audit_record
+from gonghui.core.db import bulk_set
 from gonghui.core.errors import ApplicationError
 from gonghui.core.models import Identity
 from gonghui.core.sheet_reading import SheetReadError, Table
@@ -193,7 +194,7 @@ def payroll_import(*, user: Any, org: Org, upload: Any) -> PayrollResult:
         else:
             acc.wage_fen, acc.wage_source = wage, WageSource.IMPORTED
     DuesAccount.objects.bulk_create(new, batch_size=1000)
-    DuesAccount.objects.bulk_update(list(accounts.values()), ["wage_fen", "wage_source"], batch_size=1000)
+    bulk_set(list(accounts.values()), ["wage_fen", "wage_source"])
     result.updated = len(wages)
     audit_record(user=user if getattr(user, "is_authenticated", False) else None, action="dues.payroll_import",
                  obj=org, org_path=org.path, changes={"rows": result.rows, "updated": result.updated})  # fmt: skip

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from gonghui.core.db import bulk_set
 from gonghui.orgs.models import BASE_KINDS, Org, OrgStatus
 from gonghui.worklife.idle import conf, score
 from gonghui.worklife.models_idle import LIFE_FIELDS, LifeCounter, UnionLife
@@ -213,7 +214,7 @@ def _store(orgs: list[Org], rows: dict[int, dict[str, Any]], existing: dict[int,
     if delete:
         UnionLife.objects.filter(pk__in=delete).delete()
     UnionLife.objects.bulk_create(create, batch_size=1000)
-    UnionLife.objects.bulk_update(update, [*fields, "org_path"], batch_size=1000)
+    bulk_set(update, [*fields, "org_path"])
     _bump(deltas)
     return len(create) + len(update) + len(delete)
 
@@ -302,7 +303,7 @@ def rebuild_counters() -> int:
                 setattr(c, f, want[f])
             changed.append(c)
             n += 1
-    LifeCounter.objects.bulk_update(changed, list(LIFE_FIELDS), batch_size=1000)
+    bulk_set(changed, list(LIFE_FIELDS))
     return n
 
 

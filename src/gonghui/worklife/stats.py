@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from gonghui.core.db import bulk_set
 from gonghui.orgs.models import Org
 from gonghui.worklife.models_idle import LIFE_FIELDS, IdleTrend, LifeCounter, UnionLife
 
@@ -79,7 +80,7 @@ def record_trend(today: dt.date | None = None) -> int:
             t.idle, t.unions = idle, unions
             update.append(t)
     IdleTrend.objects.bulk_create(create, batch_size=1000, ignore_conflicts=True)
-    IdleTrend.objects.bulk_update(update, ["idle", "unions"], batch_size=1000)
+    bulk_set(update, ["idle", "unions"])
     return len(create) + len(update)
 
 
