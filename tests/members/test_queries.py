@@ -93,3 +93,38 @@ def test_api_lists_have_a_fixed_query_count(many, client, api_token, path):
     n50, r50 = _count(lambda: client.get("/api/v1" + path, {"limit": 50}, **h))
     assert len(r10.json()["items"]) == 10 and len(r50.json()["items"]) == 50
     assert n10 == n50, f"{path}: {n10} vs {n50}"
+
+
+@pytest.mark.parametrize("username", ["county_admin", "east_admin", "a_clerk"])
+def test_a_large_subtree_walks_the_newest_first_index_to_the_same_page(many, login, monkeypatch, username):
+    """The plain list of a subtree holding a large share of the register reads the newest-first
+    index on SQLite (members.selectors.walk_newest_first): the same rows in the same order,
+    page after page, as the path index's sort."""
+    from gonghui.members import selectors
+
+    monkeypatch.setattr(selectors, "WALK_MIN", 0)  # the fixture's subtrees are small
+    c = login(username)
+
+    def pages() -> list[tuple[str, list[str]]]:
+        out = []
+        for number in (1, 2, 3):
+            with CaptureQueriesContext(connection) as ctx:
+                resp = c.get(reverse("members:list"), {"per": 10, "page": number})
+            assert resp.status_code == 200
+            ids_sql = next(
+                q["sql"]
+                for q in ctx.captured_queries
+                if q["sql"].startswith('SELECT "members_membership"."id" AS "pk"')
+            )
+            rows = [r.split("</td>")[0] for r in resp.content.decode().split("<tr>")[2:]]
+            out.append((ids_sql, rows))
+        return out
+
+    walked = pages()
+    monkeypatch.setattr(selectors, "walk_newest_first", lambda count, org: False)  # the path index
+    sorted_ = pages()
+    assert [rows for _sql, rows in walked] == [rows for _sql, rows in sorted_]
+    assert sum(len(rows) for _sql, rows in walked) >= 20
+    walks = connection.vendor == "sqlite"  # PostgreSQL's planner weighs the two plans itself
+    assert all(('+"members_membership"."org_path"' in sql) == walks for sql, _rows in walked)
+    assert not any('+"members_membership"' in sql for sql, _rows in sorted_)

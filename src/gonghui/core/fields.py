@@ -46,6 +46,23 @@ class PathPrefix(models.lookups.StartsWith):
         return f"({lhs} >= %s AND {lhs} < %s)", (*lhs_params, self.rhs, *lhs_params, upper)
 
 
+@OrgPathField.register_lookup
+class PathPrefixWalk(PathPrefix):
+    """`org_path__startswith_walk=p`: the same rows as `startswith`, but on SQLite the range is
+    written `+org_path`, which tells SQLite's planner not to use an index on the path for it. For
+    a subtree holding a large share of the table sorted newest first (a county admin's member
+    list), walking an index on the sort key backwards and skipping the few rows outside finds a
+    page after a few dozen rows, where the path index reads and sorts the whole subtree (26 ms →
+    0.3 ms for the demo county's 103,000 members). PostgreSQL estimates the range from its
+    statistics and chooses between the two plans itself: the plain range there."""
+
+    lookup_name = "startswith_walk"
+
+    def process_lhs(self, compiler: Any, connection: Any, lhs: Any = None) -> Any:
+        sql, params = super().process_lhs(compiler, connection, lhs)
+        return (f"+{sql}" if connection.vendor == "sqlite" else sql), params
+
+
 def org_path_columns() -> list[tuple[type[models.Model], str]]:
     """(model, field name) of every OrgPathField of every installed, concrete, managed model."""
     out = []

@@ -56,7 +56,7 @@ class MemberFilters:
 
 
 def member_search(
-    base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None
+    base: QuerySet[Membership], f: MemberFilters, *, under: Org | None = None, walk: bool = False
 ) -> QuerySet[Membership]:
     """Memberships of `base` (already scoped) matching the filters, newest first.
 
@@ -69,7 +69,7 @@ def member_search(
     blind index (one indexed equality)."""
     qs = base
     if under is not None:
-        qs = qs.filter(org_path__startswith=under.path)
+        qs = qs.filter(**{"org_path__startswith_walk" if walk else "org_path__startswith": under.path})
     if f.status == "current":
         qs = qs.filter(status__in=CURRENT_STATUSES)
     elif f.status in MembershipStatus.values:
@@ -134,6 +134,29 @@ def known_count(f: MemberFilters, org: Org) -> int | None:
 
     row = OrgCounter.objects.filter(path=org.path).values_list(*fields).first()
     return sum(row) if row else None
+
+
+WALK_SHARE = 20  # walk the newest-first index when the subtree holds ≥ 1/20 of its register
+WALK_MIN = 2000  # and at least this many members: a smaller subtree sorts in under a millisecond
+
+
+def walk_newest_first(count: int | None, org: Org) -> bool:
+    """Whether the plain list (no filter but the status; `count` its size from the counters) of
+    `org`'s subtree is found faster by walking the newest-first index (`membership_recent`) than
+    by reading and sorting the subtree from the path index. A page of 50 costs the walk about
+    50 × (register ÷ subtree) rows and the sort the whole subtree: the walk wins from a share of
+    about 1/20 (a township of the demo county, 7 %: 1 ms against 2 ms; the county: 0.3 ms against
+    26 ms). The register is the org's top federation's (its counter: one query, none for the top
+    federation itself). Only SQLite needs telling: PostgreSQL's planner weighs the two itself."""
+    if count is None or count < WALK_MIN or connection.vendor != "sqlite":
+        return False
+    root = org.path[: Org.steplen]
+    if org.path == root:
+        return True
+    from gonghui.reports.models import OrgCounter
+
+    row = OrgCounter.objects.filter(path=root).values_list("members", "retained_members").first()
+    return row is not None and count * WALK_SHARE >= sum(row)
 
 
 def _idp_filter(raw: str) -> Q:

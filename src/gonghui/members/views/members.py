@@ -53,11 +53,11 @@ def _member_filters(request: HttpRequest) -> selectors.MemberFilters:
 
 
 def _member_queryset(
-    request: HttpRequest, f: selectors.MemberFilters, under: Org | None = None
+    request: HttpRequest, f: selectors.MemberFilters, under: Org | None = None, *, walk: bool = False
 ) -> QuerySet[Membership]:
     if under is None and f.org:
         under = access.get_org(request.user, f.org)
-    qs = selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
+    qs = selectors.member_search(scope.scoped_memberships(request.user, walk=walk), f, under=under, walk=walk)
     return qs.annotate(
         has_card=Exists(Card.objects.filter(person=OuterRef("person"), status=CardStatus.VALID))
     )
@@ -83,9 +83,10 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     """Search in scope: name, number, employer, flags; an ID number or phone exactly (blind index)."""
     f = _member_filters(request)
     under = access.get_org(request.user, f.org) if f.org else None
-    qs = _member_queryset(request, f, under)
+    org = under or access.acting_org(request)
+    count = selectors.known_count(f, org)
+    qs = _member_queryset(request, f, under, walk=selectors.walk_newest_first(count, org))
     per = _per_page(request)
-    count = selectors.known_count(f, under or access.acting_org(request))
     page = paging.page_of(qs, request.GET.get("page"), per, count=count)
     rows = list(page.object_list)
     _set_labels(rows, status=MembershipStatus.choices)
