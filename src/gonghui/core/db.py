@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def analyze(models: Iterable[Any] | None = None) -> None:
@@ -33,6 +33,8 @@ def bulk_set(objs: Sequence[Any], fields: Sequence[str], *, chunk: int = 2000) -
     Citus-distributed table, whose rows a WHERE on id alone would look for on every shard)."""
     if not objs:
         return 0
+    if any(o.pk is None for o in objs):
+        raise ValueError("bulk_set writes saved rows only (an object has no primary key)")
     meta = objs[0]._meta
     cols = [meta.get_field(f) for f in fields]
     pk = meta.pk
@@ -43,7 +45,7 @@ def bulk_set(objs: Sequence[Any], fields: Sequence[str], *, chunk: int = 2000) -
         f"WHERE {qn(pk.column)} = %s"
     )
     rows = [[*(c.get_db_prep_save(getattr(o, c.attname), connection) for c in cols), o.pk] for o in objs]
-    with connection.cursor() as cur:
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:  # all rows or none
         for i in range(0, len(rows), chunk):
             cur.executemany(sql, rows[i : i + chunk])
     return len(rows)

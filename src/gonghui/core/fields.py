@@ -58,6 +58,11 @@ class PathPrefixWalk(PathPrefix):
 
     lookup_name = "startswith_walk"
 
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if not self.rhs_is_direct_value() or not isinstance(self.rhs, str) or not self.rhs:
+            raise ValueError("org_path__startswith_walk takes an org's path (a non-empty string)")
+        return super().as_sql(compiler, connection)
+
     def process_lhs(self, compiler: Any, connection: Any, lhs: Any = None) -> Any:
         sql, params = super().process_lhs(compiler, connection, lhs)
         return (f"+{sql}" if connection.vendor == "sqlite" else sql), params

@@ -340,6 +340,9 @@ def _error_file_of_run(job_pk: int, token: str, result: str) -> str:
     j = ImportJob.objects.get(pk=job_pk)
     if j.run_token != token or not j.errors or result == "cancelled":
         return ""
+    # a beat first: the build re-reads the file up to its last refused row, and a job silent for
+    # STALE_SECONDS would be offered for resuming meanwhile
+    ImportJob.objects.filter(pk=job_pk, run_token=token).update(heartbeat_at=timezone.now())
     try:
         return str(error_file_build(j))
     except SheetReadError as exc:  # pragma: no cover - the file was read a moment ago

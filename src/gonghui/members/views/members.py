@@ -85,7 +85,7 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     under = access.get_org(request.user, f.org) if f.org else None
     org = under or access.acting_org(request)
     count = selectors.known_count(f, org)
-    qs = _member_queryset(request, f, under, walk=selectors.walk_newest_first(count, org))
+    qs = _member_queryset(request, f, under, walk=selectors.walk_newest_first(count, request.GET.get("page")))
     per = _per_page(request)
     page = paging.page_of(qs, request.GET.get("page"), per, count=count)
     rows = list(page.object_list)
