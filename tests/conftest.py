@@ -38,6 +38,25 @@ def _cheap_password_hashing(django_test_environment: Any) -> Iterator[None]:
         yield
 
 
+
+@pytest.fixture(autouse=True)
+def _rolls_stay_exact(request: Any) -> Iterator[None]:
+    """After every test that used the database, each union's roll (members/roll.py) still equals its
+    current memberships, row for row: whatever the test did to the register kept the roll exact."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")  # torn down after this
+    yield
+    from gonghui.members import roll
+
+    assert roll.verify() == [], "a union's roll differs from its current members"
+
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
     from gonghui.accounts.models import Role, User

@@ -27,6 +27,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
     )  # fmt: skip
     from gonghui.core import ids
     from gonghui.members import actions
+    from gonghui.members import roll
     from gonghui.members.models import Membership, Person
 
     org = tree["orgs"]["T0003" if inside else "T0006"]
@@ -36,6 +37,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
     person = Person.objects.create(name="门禁甲", province_code="53", is_migrant=True, **cols)
     m = Membership.objects.create(person=person, org=org, org_path=org.path, province_code="53", member_no=f"{org.code}888888",
                                   joined_on=dt.date(2020, 1, 1))  # fmt: skip
+    roll.add([m])
     f = HardshipFile.objects.create(person=person, file_no=f"KN-GK-{org.code}", category="deep", household_size=3,
                                     household_income=Decimal("900"), income_per_capita=Decimal("300"), children_in_school=1,
                                     opened_on=dt.date(2025, 1, 1), **scope)  # fmt: skip

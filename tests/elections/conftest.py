@@ -46,11 +46,13 @@ def add_members(org: Any, n: int, *, employer: Any = None, names: list[str] | No
     # every person has its identity row, as the register's own writes keep it (core.Identity)
     Identity.objects.bulk_create([Identity(id_index=p.id_index, person_id=p.pk) for p in people])
     start = Membership.objects.filter(org=org).count()
-    return Membership.objects.bulk_create([
+    from gonghui.members import roll
+
+    return roll.added(Membership.objects.bulk_create([
         Membership(pk=membership_ids[i], person=p, name=p.name, org=org, org_path=org.path, province_code="53", member_no=f"{org.code}{start + i + 1:06d}",
                    joined_on=dt.date(2020, 1, 1))
         for i, p in enumerate(people)
-    ])  # fmt: skip
+    ]))  # fmt: skip
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from tests.accounts import test_gatekeeper as gk
 def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bool) -> None:
     from gonghui.core import ids
     from gonghui.members import actions
+    from gonghui.members import roll
     from gonghui.members.models import Application, Card, CardBatch, Membership, Person, Transfer
 
     org = tree["orgs"]["T0003" if inside else "T0006"]
@@ -25,6 +26,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
     person = Person.objects.create(name="门禁", province_code="53", **{k: v for k, v in cols.items()})
     m = Membership.objects.create(person=person, org=org, org_path=org.path, province_code="53", member_no=f"{org.code}999999",
                                   joined_on=dt.date(2020, 1, 1))  # fmt: skip
+    roll.add([m])
     app = Application.objects.create(
         channel="paper", org=org, org_path=org.path, province_code="53", form_no=f"{org.code}-999999",
         public_token=f"gk-{org.code}", name="门禁", consent_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), consent_version="t",

@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from gonghui.members import codes
+from gonghui.members import codes, roll
 from gonghui.members.models import CodeItem, Membership, MembershipStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def _membership(person, org, no, status=MembershipStatus.ACTIVE):
-    return Membership.objects.create(
+    return roll.added([Membership.objects.create(
         person=person,
         org=org,
         org_path=org.path,
@@ -22,7 +22,7 @@ def _membership(person, org, no, status=MembershipStatus.ACTIVE):
         member_no=no,
         joined_on=dt.date(2020, 1, 1),
         status=status,
-    )
+    )])[0]
 
 
 def test_one_current_membership_is_enforced_by_the_database(register, tree):

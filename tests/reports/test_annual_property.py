@@ -18,6 +18,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gonghui.members import roll
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Employer, EmployerSurvey, Org, OrgKind
 from gonghui.reports import yearend
@@ -87,8 +88,8 @@ def _build(data: st.DataObject) -> Org:
         org = data.draw(st.sampled_from(bases))
         joined = data.draw(days)
         ended = data.draw(st.one_of(st.none(), days.filter(lambda d, j=joined: d > j)))
-        Membership.objects.create(person=p, org=org, org_path=org.path, province_code="53", member_no=f"M{k}",
-                                  joined_on=joined, ended_on=ended, status="left" if ended else "active")  # fmt: skip
+        roll.added([Membership.objects.create(person=p, org=org, org_path=org.path, province_code="53", member_no=f"M{k}",
+                                  joined_on=joined, ended_on=ended, status="left" if ended else "active")])  # fmt: skip
     return Org.objects.get(pk=root.pk)
 
 

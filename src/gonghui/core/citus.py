@@ -28,19 +28,22 @@ distributed):
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-# table → distribution column; all bigint, one co-location group
+# table → distribution column; all bigint, one co-location group: a person's rows on one shard, and
+# a union's roll (members/roll.py) on the shard of its union's id, where the persons it registers
+# get their ids (`person_ids_near`)
 BY_PERSON: dict[str, str] = {
     "members_person": "id",
     "members_membership": "person_id",
     "members_membershipevent": "person_id",
     "members_card": "person_id",
     "members_transfer": "person_id",
+    "members_rollentry": "org_id",
 }
 # the national identity table, alone in its co-location group (text key)
 BY_ID_INDEX: dict[str, str] = {"core_identity": "id_index"}
@@ -66,6 +69,64 @@ def lock_each(qs: Any, keys: Iterable[tuple[int, int]], *, of: tuple[str, ...] =
         if row is not None:
             locked.append(row)
     return locked
+
+
+def enabled(connection: BaseDatabaseWrapper = default_connection) -> bool:
+    """`is_citus`, asked once per connection object (the extension does not come and go while the
+    application serves)."""
+    flag = getattr(connection, "_gonghui_citus", None)
+    if flag is None:
+        flag = is_citus(connection)
+        connection._gonghui_citus = flag  # type: ignore[attr-defined]
+    return bool(flag)
+
+
+def person_ids_near(org_ids: Sequence[int], connection: BaseDatabaseWrapper = default_connection) -> list[int] | None:
+    """On Citus, a new person id for each union in `org_ids` (in order, one per entry), each on the
+    shard its union's roll is on — the shard `org_id` hashes to — so a union's own members share
+    its shard: a roster batch and a card batch write to one shard, and a union's list reads one.
+    None elsewhere (SQLite and PostgreSQL number persons as before).
+
+    Ids come from the persons' sequence; those hashing to other shards are skipped, so the
+    sequence advances about SHARD_COUNT times faster than persons are added (270 million persons
+    × 128 shards ≈ 3.5 × 10^10, far inside a bigint). The hash is the one Citus distributes
+    bigint columns by, PostgreSQL's `hashint8`, against the shards' ranges in `pg_dist_shard`
+    (tests/citus checks it against `get_shard_id_for_distribution_column`)."""
+    if not org_ids or not enabled(connection):
+        return None
+    wanted = list(dict.fromkeys(org_ids))
+    with connection.cursor() as cur:
+        shard_of = {
+            o: (lo, hi)
+            for o, lo, hi in _rows(
+                cur,
+                """SELECT o, s.shardminvalue::int, s.shardmaxvalue::int FROM unnest(%s::bigint[]) o
+                   JOIN pg_dist_shard s ON s.logicalrelid = 'members_person'::regclass
+                   AND hashint8(o) BETWEEN s.shardminvalue::int AND s.shardmaxvalue::int""",
+                [wanted],
+            )
+        }
+        need: dict[tuple[int, int], int] = {}
+        for o in org_ids:
+            need[shard_of[o]] = need.get(shard_of[o], 0) + 1
+        shards = _rows(cur, "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'members_person'::regclass")[0][0]
+        seq = _rows(cur, "SELECT pg_get_serial_sequence('members_person', 'id')")[0][0]
+        pool: dict[tuple[int, int], list[int]] = {r: [] for r in need}
+        short = dict(need)
+        while short:
+            draws = sum(short.values()) * shards * 5 // 4 + 64
+            ranges = list(short)
+            got = _rows(
+                cur,
+                """SELECT r.lo, r.hi, d.n FROM (SELECT nextval(%s) AS n FROM generate_series(1, %s)) d
+                   JOIN unnest(%s::int[], %s::int[]) AS r(lo, hi) ON hashint8(d.n) BETWEEN r.lo AND r.hi""",
+                [seq, draws, [lo for lo, _hi in ranges], [hi for _lo, hi in ranges]],
+            )
+            for lo, hi, n in got:
+                pool[(lo, hi)].append(n)
+            short = {r: k - len(pool[r]) for r, k in need.items() if len(pool[r]) < k}
+    taken = {r: iter(ids) for r, ids in pool.items()}
+    return [next(taken[shard_of[o]]) for o in org_ids]
 
 
 def is_citus(connection: BaseDatabaseWrapper = default_connection) -> bool:

@@ -444,6 +444,9 @@ def load_members(*, seed: int = 2017) -> dict[str, Any]:
         "card_batches": len(batch_ids), "applications": len(apps), "events": len(events),
     }  # fmt: skip
     bulk.reset_sequences(Person, Membership, CardBatch)
+    from gonghui.members import roll
+
+    roll.rebuild()  # the unions' rolls (members/roll.py)
     audit_record(
         user=None,
         action="demo.members",

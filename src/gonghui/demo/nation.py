@@ -22,11 +22,12 @@ from django.utils import timezone
 
 from gonghui.core import ids, pii
 from gonghui.core.models import Identity
+from gonghui.members import roll
 from gonghui.members.actions import ID_CONTEXT, format_member_no
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.models import Channel, Counter, Membership, MembershipEvent, Person
 from gonghui.orgs.models import Org, OrgKind
-from gonghui.rosters.engine import reserve_ids
+from gonghui.rosters.engine import reserve_ids, reserve_person_ids
 
 # GB/T 2260 province-level codes (31 mainland provinces, regions and municipalities)
 PROVINCES = [
@@ -90,7 +91,9 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
                 row.save(update_fields=["value"])
             # ids reserved first and set on the rows: on Citus `INSERT … RETURNING` answers shard by
             # shard, so the ids bulk_create would read back belong to other rows
-            person_ids, membership_ids = reserve_ids(Person, size), reserve_ids(Membership, size)
+            # persons on their union's shard on Citus (core.citus.person_ids_near)
+            person_ids = reserve_person_ids([o.pk for o in picks])
+            membership_ids = reserve_ids(Membership, size)
             persons = []
             for i, org in enumerate(picks):
                 seq = first_seq + done + i
@@ -114,6 +117,7 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
                     member_no=format_member_no(org, no), joined_on=today, channel=Channel.ROSTER,
                 ))  # fmt: skip
             Membership.objects.bulk_create(ms)
+            roll.add(ms)
             MembershipEvent.objects.bulk_create([
                 MembershipEvent(person_id=m.person_id, membership_id=m.pk, org_path=m.org_path, type=EventType.JOIN,
                                 reason=Reason.APPLY, on=today, created_at=now)

@@ -310,6 +310,9 @@ def load_province(
     from gonghui.core.models import Identity
 
     Identity.backfill()
+    from gonghui.members import roll
+
+    roll.rebuild()  # the unions' rolls (members/roll.py)
     from gonghui.core.db import analyze
 
     analyze()

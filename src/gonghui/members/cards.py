@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from gonghui.core import citus
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
-from gonghui.members.models import Card, CardBatch, CardStatus, Membership, MembershipStatus
+from gonghui.members.models import Card, CardBatch, CardStatus, Membership, MembershipStatus, RollEntry
 from gonghui.orgs.models import Org
 from gonghui.reports import counters
 
 MAX_BATCH = 5000
+CHUNK = 2000  # roll rows read at a time for a batch's members
 
 
 def card_token() -> str:
@@ -33,6 +34,28 @@ def card_token() -> str:
 def without_card(qs: Any) -> Any:
     """Memberships of `qs` whose person holds no valid card."""
     return qs.exclude(person__cards__status=CardStatus.VALID)
+
+
+def _candidates(qs: Any, org: Org, membership_ids: list[int] | None) -> list[tuple[int, int]]:
+    """(membership id, person id) of the members of `qs` (the union's, active, without a card), in
+    会员编号 order, at most MAX_BATCH + 1: the union's roll read in order (members/roll.py: one
+    shard on Citus), a chunk at a time, each chunk's members of `qs` picked by both ids (on Citus,
+    the shard of the persons the union registered)."""
+    entries = RollEntry.objects.filter(org_id=org.pk).order_by("member_no")
+    if membership_ids is not None:
+        entries = entries.filter(membership_id__in=membership_ids)
+    keys: list[tuple[int, int]] = []
+    last = ""
+    while len(keys) <= MAX_BATCH:
+        chunk = list(entries.filter(member_no__gt=last).values_list("membership_id", "person_id", "member_no")[:CHUNK])
+        if not chunk:
+            break
+        last = chunk[-1][2]
+        found = set(
+            qs.filter(pk__in=[m for m, _p, _n in chunk], person_id__in={p for _m, p, _n in chunk}).values_list("pk", flat=True)
+        )
+        keys += [(m, p) for m, p, _n in chunk if m in found]
+    return keys[: MAX_BATCH + 1]
 
 
 @transaction.atomic
@@ -50,9 +73,7 @@ def card_batch_issue(
             _("发证日期不能晚于今天。"), code="future_date", details={"field": "issued_on"}
         )
     qs = without_card(Membership.objects.filter(org=org, status=MembershipStatus.ACTIVE))
-    if membership_ids is not None:
-        qs = qs.filter(pk__in=membership_ids)
-    keys = list(qs.order_by("member_no").values_list("pk", "person_id")[: MAX_BATCH + 1])
+    keys = _candidates(qs, org, membership_ids)
     if len(keys) > MAX_BATCH:
         raise ApplicationError(
             _("一批最多发放 %(n)d 张，请分批发放。") % {"n": MAX_BATCH}, code="batch_too_large"

@@ -70,3 +70,18 @@ def page_of(qs: QuerySet[Any], number: Any, per: int, *, count: int | None = Non
     page = p.get_page(number)
     page.object_list = rows_of(qs, list(page.object_list))
     return page
+
+
+def roll_page(qs: QuerySet[Any], keys: QuerySet[Any], number: Any, per: int, *, count: int | None = None) -> Page:
+    """Page `number` of one union's current members from its roll (members/roll.py): `keys` gives
+    the (membership id, person id) pairs in the list's order, `qs` the rows of those, filtered by
+    both ids — on Citus the roll is one shard, and the rows are on the shard of the persons the
+    union registered (core.citus.person_ids_near). `count`: the union's figure from the counters."""
+    pairs_qs = keys.values_list("membership_id", "person_id")
+    p = ListPaginator(pairs_qs, per)
+    p.__dict__["count"] = count if count is not None else keys.count()
+    page = p.get_page(number)
+    pairs = list(page.object_list)
+    people = {pid for _m, pid in pairs}
+    page.object_list = rows_of(qs.filter(person_id__in=people), [m for m, _p in pairs])
+    return page

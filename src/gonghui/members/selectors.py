@@ -122,6 +122,13 @@ class _Initial(Func):
         return super().as_sql(compiler, connection, function="SUBSTR", **extra)
 
 
+def on_roll(f: MemberFilters, org: Org) -> bool:
+    """The list is one union's current members, unfiltered: a page of its roll (members/roll.py)
+    — a union with no unions below it, whose subtree is its own memberships."""
+    plain = not (f.q.strip() or f.idp.strip() or f.employer.strip() or f.migrant in ("1", "0") or f.group)
+    return plain and f.status == "current" and org.numchild == 0
+
+
 def known_count(f: MemberFilters, org: Org) -> int | None:
     """The list's total from the counters when no filter but the status is set (else None)."""
     if f.q.strip() or f.idp.strip() or f.employer.strip() or f.migrant in ("1", "0") or f.group:

@@ -29,6 +29,7 @@ from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.members.actions.common import audit_user, format_member_no, reserve_numbers
+from gonghui.members import roll
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.identity import check_date
 from gonghui.members.models import (
@@ -154,6 +155,7 @@ def employer_close(
 def _retain_at(union: Org, target: Org, olds: list[Membership], *, on: dt.date, note: str, user: Any) -> None:
     """Move every current membership of `union` to `target` as 保留会籍, with new numbers."""
     start = reserve_numbers(target, Counter.MEMBER_NO, len(olds))
+    roll.remove(olds)  # off the closed union's roll, onto the target's below
     carded = set(
         Card.objects.filter(person_id__in=[m.person_id for m in olds], status=CardStatus.VALID).values_list(
             "person_id", flat=True
@@ -187,6 +189,7 @@ def _retain_at(union: Org, target: Org, olds: list[Membership], *, on: dt.date, 
     Membership.objects.bulk_update(
         olds, ["org", "org_path", "province_code", "member_no", "status", "updated_at"]
     )
+    roll.add(olds)
     MembershipEvent.objects.bulk_create(events)
     daycount.add_events(events)  # the campaigns' per-day event counter (issue 19)
     Transfer.objects.filter(from_membership__in=olds, status=TransferStatus.PENDING).update(

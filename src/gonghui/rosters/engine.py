@@ -31,6 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from gonghui.campaigns import daycount
+from gonghui.core import citus
 from gonghui.core.models import Identity
 from gonghui.members import actions as member_actions
 from gonghui.members.actions.common import reserve_numbers
@@ -48,6 +49,7 @@ from gonghui.members.models import (
     MembershipEvent,
     MembershipStatus,
     Person,
+    RollEntry,
 )  # fmt: skip
 from gonghui.orgs.models import Employer, Org
 from gonghui.rosters import sqlite_rows
@@ -68,6 +70,7 @@ MEMBERSHIP_COLUMNS = (
     "id", "person_id", "org_id", "org_path", "province_code", "member_no", "form_no", "joined_on", "status",
     "ended_on", "channel", "created_at", "updated_at", "name",
 )  # fmt: skip
+ROLL_COLUMNS = ("org_id", "membership_id", "person_id", "member_no", "joined_on")
 EVENT_COLUMNS = (
     "person_id",
     "membership_id",
@@ -171,6 +174,12 @@ def reserve_ids(model: Any, n: int) -> list[int]:
             return [r[0] for r in cur.fetchall()]
     first = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     return list(range(first, first + n))
+
+
+def reserve_person_ids(org_ids: Sequence[int]) -> list[int]:
+    """A new person's id for each union in `org_ids`, as `reserve_ids(Person, …)`; on Citus each on
+    its union's shard (core.citus.person_ids_near)."""
+    return citus.person_ids_near(org_ids) or reserve_ids(Person, len(org_ids))
 
 
 def _chunks(seq: Sequence[Any], n: int) -> Iterable[Sequence[Any]]:
@@ -338,11 +347,11 @@ def _write(
     job, user = ctx.job, ctx.user
     now = connection.ops.adapt_datetimefield_value(now_)  # once, not once per value
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    pids = reserve_ids(Person, len(new_people))
-    # (person id, row, org, is_migrant, new-employment group)
-    joiners: list[tuple[int, Prep, Org, bool, str]] = []
     # in blind-index order: the unique index's B-tree is then walked once, left to right
     new_people.sort(key=lambda x: x[0].id_index)
+    pids = reserve_person_ids([org.pk for _p, org in new_people])
+    # (person id, row, org, is_migrant, new-employment group)
+    joiners: list[tuple[int, Prep, Org, bool, str]] = []
     person_rows: list[tuple[Any, ...]] = []
     add_person, add_joiner = person_rows.append, joiners.append
     org_keys: dict[int, tuple[str, dict[str, int]]] = {}
@@ -445,6 +454,8 @@ def _write(
         if cards:
             d["cards"] += cards
     _insert(Membership, MEMBERSHIP_COLUMNS, m_rows)
+    # the unions' rolls (members/roll.py): org, membership, person, 会员编号, joined on
+    _insert(RollEntry, ROLL_COLUMNS, [(r[2], r[0], r[1], r[5], r[7]) for r in m_rows])
     _insert(MembershipEvent, EVENT_COLUMNS, e_rows)
     daycount.roster_joins(e_rows, new_people, pids, rejoin)
     for before, after, org, status in changed:

@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gonghui.campaigns import daycount
-from gonghui.core import access
+from gonghui.core import access, citus
 from gonghui.core.errors import ConflictError
 from gonghui.core.models import Identity
+from gonghui.members import roll
 from gonghui.members.identity import mask_org_name
 from gonghui.members.models import (
     Counter,
@@ -118,7 +119,9 @@ def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, boo
         return Person.objects.select_for_update().get(pk=pid), False
     try:
         with transaction.atomic():
-            person = Person.objects.create(province_code=org.province_code, **data)
+            # on Citus an id on the union's shard (core.citus.person_ids_near); elsewhere the next one
+            near = citus.person_ids_near([org.pk])
+            person = Person.objects.create(id=near[0] if near else None, province_code=org.province_code, **data)
             Identity.objects.create(id_index=person.id_index, person_id=person.pk)
             return person, True
     except IntegrityError:
@@ -147,6 +150,7 @@ def membership_open(
         if existing is not None:
             raise already_member_error(user, existing, org=org) from None
         raise
+    roll.add([m])
     event_create(
         membership=m,
         type=event_type,

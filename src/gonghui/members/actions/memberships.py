@@ -15,7 +15,7 @@ from gonghui.core import access, ids, pii
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError
-from gonghui.members import codes
+from gonghui.members import codes, roll
 from gonghui.members.actions.common import (
     audit_user,
     count_out,
@@ -203,6 +203,7 @@ def membership_change_status(
         Transfer.objects.filter(from_membership=m, status=TransferStatus.PENDING).update(
             status=TransferStatus.CANCELLED, decided_at=timezone.now(), decision_note=_("会籍已终止")
         )
+        roll.remove([m])
     m.save(update_fields=fields)
     event = event_create(membership=m, type=event_type, reason=reason, on=on, user=user, note=note)
     extra: dict[str, Any] = {}

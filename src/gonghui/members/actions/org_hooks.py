@@ -12,6 +12,7 @@ from gonghui.members.actions.common import (
     format_member_no,
     reserve_numbers,
 )
+from gonghui.members import roll
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.models import (
     CURRENT_STATUSES,
@@ -54,6 +55,7 @@ def org_merge_hook(source: Org, target: Org) -> None:
         Membership.objects.filter(pk__in=[m.pk for m in olds]).update(
             status=MembershipStatus.TRANSFERRED, ended_on=today, updated_at=timezone.now()
         )
+        roll.remove(olds)
         news = [
             Membership(person_id=m.person_id, name=m.person.name, org=target, org_path=target.path,
                        province_code=target.province_code, member_no=format_member_no(target, start + i + 1),
@@ -67,6 +69,7 @@ def org_merge_hook(source: Org, target: Org) -> None:
                 "member_no"
             )
         )
+        roll.add(news)
         by_person = {n.person_id: n for n in news}
         events = []
         for m in olds:

@@ -18,6 +18,7 @@ from gonghui.members.actions.common import (
     event_create,
     membership_open,
 )
+from gonghui.members import roll
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.identity import (
     check_base_org,
@@ -108,6 +109,7 @@ def membership_transfer_out(
     membership.status = MembershipStatus.TRANSFERRED
     membership.ended_on = max(on, membership.joined_on)
     membership.save(update_fields=["status", "ended_on", "updated_at"])
+    roll.remove([membership])
     # the card carries the old union and the old 会员编号: it ends here; the new union reissues one
     Card.objects.filter(person_id=person.pk, status=CardStatus.VALID).update(
         status=CardStatus.REVOKED, revoked_on=membership.ended_on

@@ -18,7 +18,7 @@ from gonghui.core.access import Perm
 from gonghui.core.errors import ApplicationError, add_form_error
 from gonghui.core.http import HtmxHttpRequest
 from gonghui.core.sheets import xlsx_response
-from gonghui.members import actions, codes, exports, forms, paging, scope, selectors
+from gonghui.members import actions, codes, exports, forms, paging, roll, scope, selectors
 from gonghui.members.codes import Table
 from gonghui.members.models import (
     Card,
@@ -85,9 +85,12 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     under = access.get_org(request.user, f.org) if f.org else None
     org = under or access.acting_org(request)
     count = selectors.known_count(f, org)
-    qs = _member_queryset(request, f, under, walk=selectors.walk_newest_first(count, request.GET.get("page")))
     per = _per_page(request)
-    page = paging.page_of(qs, request.GET.get("page"), per, count=count)
+    if selectors.on_roll(f, org):  # one union: its roll, one shard on Citus (members/roll.py)
+        page = paging.roll_page(_member_queryset(request, f, under), roll.keys(org), request.GET.get("page"), per, count=count)
+    else:
+        qs = _member_queryset(request, f, under, walk=selectors.walk_newest_first(count, request.GET.get("page")))
+        page = paging.page_of(qs, request.GET.get("page"), per, count=count)
     rows = list(page.object_list)
     _set_labels(rows, status=MembershipStatus.choices)
     _set_labels([m.person for m in rows], gender=Gender.choices)
