@@ -49,10 +49,19 @@ def _register(org: Any, n: int) -> Any:
     )
 
 
+_explainer: list[Any] = []
+
+
 def _tasks(sql: str) -> int:
     """Citus tasks of a statement's plan: 1 = router (one shard); a table Citus does not manage
-    (no Citus node in the plan) runs on the coordinator alone and counts as 1."""
-    with connection.cursor() as cur:
+    (no Citus node in the plan) runs on the coordinator alone and counts as 1. Planned on a
+    connection of its own (the plan needs the statement's constants, not the test's uncommitted
+    rows), so the test's transaction goes on as the application left it."""
+    from django.db import connections
+
+    if not _explainer:
+        _explainer.append(connections.create_connection("default"))
+    with _explainer[0].cursor() as cur:
         cur.execute(f"EXPLAIN (FORMAT JSON) {sql}")
         plan = json.dumps(cur.fetchone()[0])
     counts = [int(c) for c in re.findall(r'"Task Count": (\d+)', plan)]
@@ -202,19 +211,123 @@ def test_every_statement_of_an_approval_runs_on_one_shard():
     assert {s[:60]: _tasks(s) for s in statements if _tasks(s) != 1} == {}
 
 
+def _shard(table: str, value: int) -> int:
+    """The hash range (its lower bound) of the shard of `table` holding `value`: equal for two
+    co-located tables exactly when the rows are on the same shard group."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT shardminvalue::int FROM pg_dist_shard WHERE shardid = get_shard_id_for_distribution_column(%s, %s)",
+            [table, value],
+        )
+        return int(cur.fetchone()[0])
+
+
 @pytest.mark.django_db
-def test_a_union_member_list_is_one_index_scan_per_shard():
-    """Distributed by person, a union's list is not one shard: it fans out to every shard, each
-    reading its slice of the (org_path, status) index (docs/decisions.md names the trade)."""
+def test_a_union_registers_its_persons_on_its_own_shard():
+    """core.citus.person_ids_near: Citus' own placement (get_shard_id_for_distribution_column)
+    puts each id on the shard of its union's roll, for one id or many, for two unions at once."""
+    from gonghui.core import citus
+
+    p = _provinces()
+    a, b = _shard("members_rollentry", p["a"].pk), _shard("members_rollentry", p["b"].pk)
+    ids = citus.person_ids_near([p["a"].pk] * 40 + [p["b"].pk] * 3)
+    assert len(set(ids)) == 43
+    assert {_shard("members_person", i) for i in ids[:40]} == {a}
+    assert {_shard("members_person", i) for i in ids[40:]} == {b}
+    m = _register(p["a"], 1190)
+    assert _shard("members_person", m.person_id) == a
+    assert _shard("members_membership", m.person_id) == a  # co-located: the membership goes along
+
+
+@pytest.mark.django_db
+def test_a_union_member_list_runs_on_one_shard(client):
+    """A union's clerk opens the member list: every statement of the page runs on one shard — the
+    union's roll, then its members' rows on the shard the union registered them on."""
+    from gonghui.accounts.models import Role, User
+
+    p = _provinces()
+    ms = [_register(p["a"], 1200 + i) for i in range(3)]
+    _register(p["b"], 1210)
+    clerk = User(username="yn_list_clerk", org=p["a"], role=Role.CLERK)
+    clerk.set_password("test-pass-9271")
+    clerk.save()
+    client.force_login(clerk)
+    client.get("/members/")  # the session's first request reads more
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/members/")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert all(m.member_no in page for m in ms) and "G0003" not in page
+    statements = _statements(ctx)
+    assert any("members_rollentry" in s for s in statements)
+    assert any('FROM "members_membership"' in s for s in statements)
+    assert {s: _tasks(s) for s in statements if _tasks(s) != 1} == {}
+
+
+@pytest.mark.django_db
+def test_a_subtree_member_list_is_one_index_scan_per_shard():
+    """A city's list (many unions) is not one union's: it reads the register's (org_path, status)
+    index on every shard, each shard its slice (docs/decisions.md names the trade)."""
     from gonghui.core import citus
     from gonghui.members.models import Membership
 
     p = _provinces()
     for i in range(3):
-        _register(p["a"], 1200 + i)
-    qs = Membership.objects.select_related("person").filter(org_path__startswith=p["a"].path, status="active")
+        _register(p["a"], 1220 + i)
+    qs = Membership.objects.select_related("person").filter(org_path__startswith=p["yn_city"].path, status="active")
     assert qs.count() == 3
     assert _tasks(_sql(qs)) == citus.SHARD_COUNT
+
+
+@pytest.mark.django_db
+def test_a_card_batch_runs_on_one_shard():
+    """Every statement of a card batch for a union's members runs on one shard: the roll read in
+    会员编号 order, its members picked and locked one by one, the cards written."""
+    from gonghui.members import cards
+
+    p = _provinces()
+    ms = [_register(p["a"], 1230 + i) for i in range(4)]
+    with CaptureQueriesContext(connection) as ctx:
+        batch = cards.card_batch_issue(user=None, org=p["a"])
+    assert batch.size == 4
+    assert sorted(c.person_id for c in batch.cards.all()) == sorted(m.person_id for m in ms)
+    statements = _statements(ctx)
+    assert sum(1 for s in statements if "FOR UPDATE" in s) == 4
+    assert {s[:80]: _tasks(s) for s in statements if _tasks(s) != 1} == {}
+
+
+@pytest.mark.django_db
+def test_a_roster_import_batch_writes_the_register_on_one_shard(tmp_path):
+    """A roster of 30 new workers for one union: the batch writes every person, membership, 入会
+    event and roll row on the union's shard — one statement per row (executemany), each carrying
+    its distribution value, all to that shard. The statements over many shards are reads of the
+    ID numbers' identity rows, which live where their blind index hashes: the national key."""
+    from tests.rosters.conftest import HEADER, person_row, write_xlsx_rows
+
+    from gonghui.members.models import Membership, MembershipEvent, Person, RollEntry
+    from gonghui.reports import counters
+    from gonghui.rosters import actions
+
+    p = _provinces()
+    path = write_xlsx_rows(tmp_path / "r.xlsx", [HEADER, *(person_row(i + 1, employer="") for i in range(30))])
+    job = actions.roster_import_create(user=None, org=p["a"], path=str(path), source_name="r.xlsx", uploaded=False,
+                                       mode="update", dry_run=False)  # fmt: skip
+    with CaptureQueriesContext(connection) as ctx:
+        job = actions.roster_import_run(job_id=job.pk, parallel=False)
+    assert (job.status, job.created, job.refused) == ("done", 30, 0)
+    here = _shard("members_rollentry", p["a"].pk)
+    people = list(Membership.objects.filter(org=p["a"]).values_list("person_id", flat=True))
+    assert len(people) == 30
+    assert {_shard("members_person", pid) for pid in people} == {here}
+    assert Person.objects.filter(pk__in=people).count() == 30
+    assert MembershipEvent.objects.filter(person_id__in=people).count() == 30
+    assert RollEntry.objects.filter(org=p["a"]).count() == 30
+    writes = [q["sql"] for q in ctx.captured_queries if " times: INSERT INTO" in q["sql"]]
+    register = [w for w in writes if any(f'"{t}"' in w for t in ("members_person", "members_membership", "members_membershipevent", "members_rollentry"))]
+    assert len(register) == 4  # one executemany each: a single-row INSERT per row, on its row's shard
+    many = {s[:120] for s in _statements(ctx) if _tasks(s) != 1}
+    assert many and all("core_identity" in s for s in many), many
+    assert counters.verify() == []
 
 
 def _sql(qs: Any) -> str:
