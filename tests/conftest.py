@@ -38,7 +38,6 @@ def _cheap_password_hashing(django_test_environment: Any) -> Iterator[None]:
         yield
 
 
-
 @pytest.fixture(autouse=True)
 def _rolls_stay_exact(request: Any) -> Iterator[None]:
     """After every test that used the database, each union's roll (members/roll.py) still equals its
@@ -56,6 +55,7 @@ def _rolls_stay_exact(request: Any) -> Iterator[None]:
     from gonghui.members import roll
 
     assert roll.verify() == [], "a union's roll differs from its current members"
+
 
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:

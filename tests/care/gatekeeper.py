@@ -26,8 +26,7 @@ def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bo
         TrainingCourse,
     )  # fmt: skip
     from gonghui.core import ids
-    from gonghui.members import actions
-    from gonghui.members import roll
+    from gonghui.members import actions, roll
     from gonghui.members.models import Membership, Person
 
     org = tree["orgs"]["T0003" if inside else "T0006"]

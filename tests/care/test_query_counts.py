@@ -39,8 +39,7 @@ def care_rows(tree: dict[str, Any]) -> Any:
         TrainingCourse,
     )  # fmt: skip
     from gonghui.core import ids
-    from gonghui.members import actions
-    from gonghui.members import roll
+    from gonghui.members import actions, roll
     from gonghui.members.models import Membership, Person
 
     east = tree["orgs"]["T0002"]
@@ -60,9 +59,13 @@ def care_rows(tree: dict[str, Any]) -> Any:
             )
             person = Person.objects.create(name=f"职工{i}", province_code="53", is_migrant=True,
                                            **actions._pii_columns(ids.parse_id_number(number), ""))  # fmt: skip
-            roll.added([Membership.objects.create(
-                person=person, member_no=f"{org.code}{i:06d}", joined_on=dt.date(2015, 1, 1), **scope
-            )])
+            roll.added(
+                [
+                    Membership.objects.create(
+                        person=person, member_no=f"{org.code}{i:06d}", joined_on=dt.date(2015, 1, 1), **scope
+                    )
+                ]
+            )
             f = HardshipFile.objects.create(person=person, file_no=f"KN{YEAR}{i:07d}", category="deep", household_size=4,
                                             household_income=Decimal("1600"), income_per_capita=Decimal("400"),
                                             children_in_school=1, opened_on=dt.date(YEAR - 1, 3, 1), **scope)  # fmt: skip

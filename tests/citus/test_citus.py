@@ -274,7 +274,9 @@ def test_a_subtree_member_list_is_one_index_scan_per_shard():
     p = _provinces()
     for i in range(3):
         _register(p["a"], 1220 + i)
-    qs = Membership.objects.select_related("person").filter(org_path__startswith=p["yn_city"].path, status="active")
+    qs = Membership.objects.select_related("person").filter(
+        org_path__startswith=p["yn_city"].path, status="active"
+    )
     assert qs.count() == 3
     assert _tasks(_sql(qs)) == citus.SHARD_COUNT
 
@@ -302,14 +304,15 @@ def test_a_roster_import_batch_writes_the_register_on_one_shard(tmp_path):
     event and roll row on the union's shard — one statement per row (executemany), each carrying
     its distribution value, all to that shard. The statements over many shards are reads of the
     ID numbers' identity rows, which live where their blind index hashes: the national key."""
-    from tests.rosters.conftest import HEADER, person_row, write_xlsx_rows
-
     from gonghui.members.models import Membership, MembershipEvent, Person, RollEntry
     from gonghui.reports import counters
     from gonghui.rosters import actions
+    from tests.rosters.conftest import HEADER, person_row, write_xlsx_rows
 
     p = _provinces()
-    path = write_xlsx_rows(tmp_path / "r.xlsx", [HEADER, *(person_row(i + 1, employer="") for i in range(30))])
+    path = write_xlsx_rows(
+        tmp_path / "r.xlsx", [HEADER, *(person_row(i + 1, employer="") for i in range(30))]
+    )
     job = actions.roster_import_create(user=None, org=p["a"], path=str(path), source_name="r.xlsx", uploaded=False,
                                        mode="update", dry_run=False)  # fmt: skip
     with CaptureQueriesContext(connection) as ctx:
@@ -323,7 +326,14 @@ def test_a_roster_import_batch_writes_the_register_on_one_shard(tmp_path):
     assert MembershipEvent.objects.filter(person_id__in=people).count() == 30
     assert RollEntry.objects.filter(org=p["a"]).count() == 30
     writes = [q["sql"] for q in ctx.captured_queries if " times: INSERT INTO" in q["sql"]]
-    register = [w for w in writes if any(f'"{t}"' in w for t in ("members_person", "members_membership", "members_membershipevent", "members_rollentry"))]
+    register = [
+        w
+        for w in writes
+        if any(
+            f'"{t}"' in w
+            for t in ("members_person", "members_membership", "members_membershipevent", "members_rollentry")
+        )
+    ]
     assert len(register) == 4  # one executemany each: a single-row INSERT per row, on its row's shard
     many = {s[:120] for s in _statements(ctx) if _tasks(s) != 1}
     assert many and all("core_identity" in s for s in many), many

@@ -15,8 +15,7 @@ from tests.accounts import test_gatekeeper as gk
 
 def _objects(tree: dict[str, Any], values: dict[str, dict[str, Any]], inside: bool) -> None:
     from gonghui.core import ids
-    from gonghui.members import actions
-    from gonghui.members import roll
+    from gonghui.members import actions, roll
     from gonghui.members.models import Application, Card, CardBatch, Membership, Person, Transfer
 
     org = tree["orgs"]["T0003" if inside else "T0006"]

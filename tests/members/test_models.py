@@ -14,15 +14,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _membership(person, org, no, status=MembershipStatus.ACTIVE):
-    return roll.added([Membership.objects.create(
-        person=person,
-        org=org,
-        org_path=org.path,
-        province_code="53",
-        member_no=no,
-        joined_on=dt.date(2020, 1, 1),
-        status=status,
-    )])[0]
+    return roll.added(
+        [
+            Membership.objects.create(
+                person=person,
+                org=org,
+                org_path=org.path,
+                province_code="53",
+                member_no=no,
+                joined_on=dt.date(2020, 1, 1),
+                status=status,
+            )
+        ]
+    )[0]
 
 
 def test_one_current_membership_is_enforced_by_the_database(register, tree):

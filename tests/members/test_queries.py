@@ -134,7 +134,9 @@ def test_a_large_subtree_walks_the_newest_first_index_to_the_same_page(many, log
 
 
 @pytest.mark.parametrize("params", [{}, {"org": "T0003"}])
-def test_a_unions_list_is_a_page_of_its_roll_the_same_as_the_register_sorted(many, login, monkeypatch, params):
+def test_a_unions_list_is_a_page_of_its_roll_the_same_as_the_register_sorted(
+    many, login, monkeypatch, params
+):
     """One union's plain list (its clerk's, or a county admin's narrowed to it) pages through the
     union's roll (members/roll.py) — on Citus one shard — and shows the same rows in the same order,
     page after page, as the register sorted; the same number of queries."""

@@ -81,7 +81,9 @@ def enabled(connection: BaseDatabaseWrapper = default_connection) -> bool:
     return bool(flag)
 
 
-def person_ids_near(org_ids: Sequence[int], connection: BaseDatabaseWrapper = default_connection) -> list[int] | None:
+def person_ids_near(
+    org_ids: Sequence[int], connection: BaseDatabaseWrapper = default_connection
+) -> list[int] | None:
     """On Citus, a new person id for each union in `org_ids` (in order, one per entry), each on the
     shard its union's roll is on — the shard `org_id` hashes to — so a union's own members share
     its shard: a roster batch and a card batch write to one shard, and a union's list reads one.
@@ -109,7 +111,9 @@ def person_ids_near(org_ids: Sequence[int], connection: BaseDatabaseWrapper = de
         need: dict[tuple[int, int], int] = {}
         for o in org_ids:
             need[shard_of[o]] = need.get(shard_of[o], 0) + 1
-        shards = _rows(cur, "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'members_person'::regclass")[0][0]
+        shards = _rows(
+            cur, "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'members_person'::regclass"
+        )[0][0]
         seq = _rows(cur, "SELECT pg_get_serial_sequence('members_person', 'id')")[0][0]
         pool: dict[tuple[int, int], list[int]] = {r: [] for r in need}
         short = dict(need)

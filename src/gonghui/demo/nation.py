@@ -20,14 +20,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gonghui.core import ids, pii
+from gonghui.core import citus, ids, pii
 from gonghui.core.models import Identity
 from gonghui.members import roll
 from gonghui.members.actions import ID_CONTEXT, format_member_no
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.models import Channel, Counter, Membership, MembershipEvent, Person
 from gonghui.orgs.models import Org, OrgKind
-from gonghui.rosters.engine import reserve_ids, reserve_person_ids
+from gonghui.rosters.engine import reserve_ids
 
 # GB/T 2260 province-level codes (31 mainland provinces, regions and municipalities)
 PROVINCES = [
@@ -92,7 +92,7 @@ def load_members(unions: list[Org], n: int, *, seed: int, first_seq: int = 0,
             # ids reserved first and set on the rows: on Citus `INSERT … RETURNING` answers shard by
             # shard, so the ids bulk_create would read back belong to other rows
             # persons on their union's shard on Citus (core.citus.person_ids_near)
-            person_ids = reserve_person_ids([o.pk for o in picks])
+            person_ids = citus.person_ids_near([o.pk for o in picks]) or reserve_ids(Person, size)
             membership_ids = reserve_ids(Membership, size)
             persons = []
             for i, org in enumerate(picks):

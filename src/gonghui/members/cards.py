@@ -47,12 +47,16 @@ def _candidates(qs: Any, org: Org, membership_ids: list[int] | None) -> list[tup
     keys: list[tuple[int, int]] = []
     last = ""
     while len(keys) <= MAX_BATCH:
-        chunk = list(entries.filter(member_no__gt=last).values_list("membership_id", "person_id", "member_no")[:CHUNK])
+        chunk = list(
+            entries.filter(member_no__gt=last).values_list("membership_id", "person_id", "member_no")[:CHUNK]
+        )
         if not chunk:
             break
         last = chunk[-1][2]
         found = set(
-            qs.filter(pk__in=[m for m, _p, _n in chunk], person_id__in={p for _m, p, _n in chunk}).values_list("pk", flat=True)
+            qs.filter(
+                pk__in=[m for m, _p, _n in chunk], person_id__in={p for _m, p, _n in chunk}
+            ).values_list("pk", flat=True)
         )
         keys += [(m, p) for m, p, _n in chunk if m in found]
     return keys[: MAX_BATCH + 1]

@@ -7,9 +7,7 @@ exact lookups and uniqueness, and a masked form kept for lists so a list never d
 
 Scope: every row that belongs to a union carries that union's materialized path (`org_path`), so a
 subtree filter is one indexed prefix range; the columns are `OrgPathField`s, so a subtree move
-finds and rewrites them (core/fields.py).
-
-Citus (DESIGN.md): large tables carry `province_code`. All writes go through `members/actions/`.
+finds and rewrites them (core/fields.py). All writes go through `members/actions/`.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.fields import OrgPathField
 from gonghui.members import codes
+from gonghui.members.roll_model import RollEntry  # noqa: F401 - the roll's table, in its own module
 from gonghui.orgs.models import Employer, Org
 
 CIPHER_MAX = 120  # core.pii: values up to 59 bytes fit in 120 characters
@@ -241,39 +240,6 @@ class MembershipEvent(models.Model):
     @property
     def reason_label(self) -> str:
         return codes.label(codes.Table.CHANGE_REASON, self.reason)
-
-
-class RollEntry(models.Model):
-    """A union's roll (会员名单): one row per current membership (正常 or 保留会籍) of a base union,
-    kept in the same transaction as the membership (members/roll.py). It exists for the cluster:
-    on Citus the register is distributed by person, so "the members of union X" would ask every
-    shard; the roll is distributed by union (`org_id`, co-located with the persons), so a union's
-    list and a card batch read their members from one shard (docs/decisions.md "National scale on
-    Citus"). On SQLite and PostgreSQL it is the same table and the same code."""
-
-    # No foreign keys at all: the membership lives on its person's shard, and a key to the orgs (a
-    # reference table) would make Citus take this table over the moment an existing cluster
-    # migrates, before `gonghui migrate` can turn its identity column into a sequence (Citus
-    # refuses identity columns). Orgs are never deleted.
-    org = models.ForeignKey(Org, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False)
-    membership_id = models.BigIntegerField()
-    person_id = models.BigIntegerField()
-    member_no = models.CharField(max_length=32)
-    joined_on = models.DateField()
-
-    class Meta:
-        verbose_name = _("会员名单")
-        verbose_name_plural = _("会员名单")
-        constraints = [
-            models.UniqueConstraint(fields=["org", "membership_id"], name="roll_org_membership_unique"),
-        ]
-        indexes = [
-            models.Index(fields=["org", "joined_on", "membership_id"], name="roll_newest"),
-            models.Index(fields=["org", "member_no"], name="roll_member_no"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.org_id} {self.member_no}"
 
 
 class Expulsion(models.Model):

@@ -72,7 +72,9 @@ def page_of(qs: QuerySet[Any], number: Any, per: int, *, count: int | None = Non
     return page
 
 
-def roll_page(qs: QuerySet[Any], keys: QuerySet[Any], number: Any, per: int, *, count: int | None = None) -> Page:
+def roll_page(
+    qs: QuerySet[Any], keys: QuerySet[Any], number: Any, per: int, *, count: int | None = None
+) -> Page:
     """Page `number` of one union's current members from its roll (members/roll.py): `keys` gives
     the (membership id, person id) pairs in the list's order, `qs` the rows of those, filtered by
     both ids — on Citus the roll is one shard, and the rows are on the shard of the persons the

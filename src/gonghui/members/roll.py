@@ -28,7 +28,11 @@ Key = tuple[int, int, int, str, dt.date]  # org id, membership id, person id, ä¼
 
 def add(memberships: Iterable[Membership]) -> None:
     """The roll rows of these new memberships (those current: an ended one is on no roll)."""
-    add_rows((m.org_id, m.pk, m.person_id, m.member_no, m.joined_on) for m in memberships if m.status in CURRENT_STATUSES)
+    add_rows(
+        (m.org_id, m.pk, m.person_id, m.member_no, m.joined_on)
+        for m in memberships
+        if m.status in CURRENT_STATUSES
+    )
 
 
 def added(memberships: list[Membership]) -> list[Membership]:
@@ -39,7 +43,8 @@ def added(memberships: list[Membership]) -> list[Membership]:
 
 def add_rows(rows: Iterable[Key]) -> None:
     entries = [
-        RollEntry(org_id=o, membership_id=m, person_id=p, member_no=no, joined_on=on) for o, m, p, no, on in rows
+        RollEntry(org_id=o, membership_id=m, person_id=p, member_no=no, joined_on=on)
+        for o, m, p, no, on in rows
     ]
     if entries:
         RollEntry.objects.bulk_create(entries, batch_size=1000)
@@ -61,15 +66,20 @@ def keys(org: Any) -> Any:
 
 
 def _stored() -> Iterator[Key]:
-    return RollEntry.objects.order_by("org_id", "membership_id").values_list(
-        "org_id", "membership_id", "person_id", "member_no", "joined_on"
-    ).iterator(chunk_size=10_000)
+    return (
+        RollEntry.objects.order_by("org_id", "membership_id")
+        .values_list("org_id", "membership_id", "person_id", "member_no", "joined_on")
+        .iterator(chunk_size=10_000)
+    )
 
 
 def _expected() -> Iterator[Key]:
-    return Membership.objects.filter(status__in=CURRENT_STATUSES).order_by("org_id", "pk").values_list(
-        "org_id", "pk", "person_id", "member_no", "joined_on"
-    ).iterator(chunk_size=10_000)
+    return (
+        Membership.objects.filter(status__in=CURRENT_STATUSES)
+        .order_by("org_id", "pk")
+        .values_list("org_id", "pk", "person_id", "member_no", "joined_on")
+        .iterator(chunk_size=10_000)
+    )
 
 
 def verify() -> list[dict[str, Any]]:
@@ -89,7 +99,9 @@ def verify() -> list[dict[str, Any]]:
         else:
             assert s is not None and e is not None
             if s != e:
-                diffs.append({"path": f"org #{s[0]}", "field": f"roll #{s[1]}", "stored": s[2:], "expected": e[2:]})
+                diffs.append(
+                    {"path": f"org #{s[0]}", "field": f"roll #{s[1]}", "stored": s[2:], "expected": e[2:]}
+                )
             s, e = next(stored, None), next(expected, None)
     return diffs
 

@@ -28,8 +28,8 @@ from gonghui.core import access, citus
 from gonghui.core.access import Perm
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, add_form_error
-from gonghui.members.actions.common import audit_user, format_member_no, reserve_numbers
 from gonghui.members import roll
+from gonghui.members.actions.common import audit_user, format_member_no, reserve_numbers
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.identity import check_date
 from gonghui.members.models import (

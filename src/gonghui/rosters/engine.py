@@ -176,12 +176,6 @@ def reserve_ids(model: Any, n: int) -> list[int]:
     return list(range(first, first + n))
 
 
-def reserve_person_ids(org_ids: Sequence[int]) -> list[int]:
-    """A new person's id for each union in `org_ids`, as `reserve_ids(Person, …)`; on Citus each on
-    its union's shard (core.citus.person_ids_near)."""
-    return citus.person_ids_near(org_ids) or reserve_ids(Person, len(org_ids))
-
-
 def _chunks(seq: Sequence[Any], n: int) -> Iterable[Sequence[Any]]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
@@ -349,7 +343,8 @@ def _write(
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     # in blind-index order: the unique index's B-tree is then walked once, left to right
     new_people.sort(key=lambda x: x[0].id_index)
-    pids = reserve_person_ids([org.pk for _p, org in new_people])
+    # on Citus each person on their union's shard (core.citus.person_ids_near)
+    pids = citus.person_ids_near([org.pk for _p, org in new_people]) or reserve_ids(Person, len(new_people))
     # (person id, row, org, is_migrant, new-employment group)
     joiners: list[tuple[int, Prep, Org, bool, str]] = []
     person_rows: list[tuple[Any, ...]] = []
@@ -364,11 +359,8 @@ def _write(
         add_person((pid, keys[0], keys[1].get(ename) if ename else None, now, now) + p.person)
         add_joiner((pid, p, org, p.person[14], p.new_employment_group or ""))
     _insert(Person, PERSON_COLUMNS, person_rows)
-    _insert(
-        Identity,
-        ("id_index", "person_id"),
-        [(p.id_index, pid) for pid, (p, _o) in zip(pids, new_people, strict=True)],
-    )
+    identities = [(p.id_index, pid) for pid, (p, _o) in zip(pids, new_people, strict=True)]
+    _insert(Identity, ("id_index", "person_id"), identities)
     updates = [(*(f[c] for c in UPDATABLE), now, f["id"]) for _p, _o, f in rejoin]
     updates += [(*(after[c] for c in UPDATABLE), now, before["id"]) for before, after, _o, _s in changed]
     daycount.roster_persons(rejoin, changed)  # campaigns' event counter: flags of earlier events

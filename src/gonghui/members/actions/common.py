@@ -121,7 +121,9 @@ def person_get_or_create(*, org: Org, data: dict[str, Any]) -> tuple[Person, boo
         with transaction.atomic():
             # on Citus an id on the union's shard (core.citus.person_ids_near); elsewhere the next one
             near = citus.person_ids_near([org.pk])
-            person = Person.objects.create(id=near[0] if near else None, province_code=org.province_code, **data)
+            person = Person.objects.create(
+                id=near[0] if near else None, province_code=org.province_code, **data
+            )
             Identity.objects.create(id_index=person.id_index, person_id=person.pk)
             return person, True
     except IntegrityError:

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from gonghui.campaigns import daycount
 from gonghui.core import citus
 from gonghui.core.errors import ApplicationError
+from gonghui.members import roll
 from gonghui.members.actions.common import (
     format_member_no,
     reserve_numbers,
 )
-from gonghui.members import roll
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.models import (
     CURRENT_STATUSES,

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from gonghui.campaigns import daycount
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import ApplicationError, ConflictError
+from gonghui.members import roll
 from gonghui.members.actions.common import (
     audit_user,
     count_out,
     event_create,
     membership_open,
 )
-from gonghui.members import roll
 from gonghui.members.codes import EventType, Reason
 from gonghui.members.identity import (
     check_base_org,

@@ -57,19 +57,25 @@ def _member_queryset(
 ) -> QuerySet[Membership]:
     if under is None and f.org:
         under = access.get_org(request.user, f.org)
-    return selectors.member_search(scope.scoped_memberships(request.user, walk=walk), f, under=under, walk=walk)
+    return selectors.member_search(
+        scope.scoped_memberships(request.user, walk=walk), f, under=under, walk=walk
+    )
 
 
 def _mark_cards(rows: list[Membership]) -> None:
     """`has_card` on each row of a page: one query for the page's persons, by person id (on Citus
     the persons' shard; a correlated EXISTS per row would be planned over every shard)."""
-    carded = set(
-        Card.objects.filter(person_id__in={m.person_id for m in rows}, status=CardStatus.VALID).values_list(
-            "person_id", flat=True
+    carded = (
+        set(
+            Card.objects.filter(
+                person_id__in={m.person_id for m in rows}, status=CardStatus.VALID
+            ).values_list("person_id", flat=True)
         )
-    ) if rows else set()
+        if rows
+        else set()
+    )
     for m in rows:
-        m.has_card = m.person_id in carded
+        m.has_card = m.person_id in carded  # type: ignore[attr-defined]
 
 
 def _filter_orgs(org: Org, chosen: Org | None) -> list[Org]:
@@ -96,9 +102,13 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     count = selectors.known_count(f, org)
     per = _per_page(request)
     if selectors.on_roll(f, org):  # one union: its roll, one shard on Citus (members/roll.py)
-        page = paging.roll_page(_member_queryset(request, f, under), roll.keys(org), request.GET.get("page"), per, count=count)
+        page = paging.roll_page(
+            _member_queryset(request, f, under), roll.keys(org), request.GET.get("page"), per, count=count
+        )
     else:
-        qs = _member_queryset(request, f, under, walk=selectors.walk_newest_first(count, request.GET.get("page")))
+        qs = _member_queryset(
+            request, f, under, walk=selectors.walk_newest_first(count, request.GET.get("page"))
+        )
         page = paging.page_of(qs, request.GET.get("page"), per, count=count)
     rows = list(page.object_list)
     _mark_cards(rows)
