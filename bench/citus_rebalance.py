@@ -173,7 +173,9 @@ def main() -> int:
         for n, code in acknowledged
         if (found := current_membership(actions.id_index(_id(n)))) is None or found.org.code != code
     ]
-    diffs = counters.verify()
+    from gonghui.core import extensions
+
+    diffs = counters.verify() + extensions.verify_all()  # = gonghui stats --verify (the rolls among them)
     out = {
         "workers_before": workers_before,
         "worker_added": f"127.0.0.1:{args.port}",

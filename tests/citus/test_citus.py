@@ -262,6 +262,16 @@ def test_a_union_member_list_runs_on_one_shard(client):
     assert any("members_rollentry" in s for s in statements)
     assert any('FROM "members_membership"' in s for s in statements)
     assert {s: _tasks(s) for s in statements if _tasks(s) != 1} == {}
+    # the API's list of the same union: its pages and its count
+    from gonghui.accounts.actions import token_create
+
+    _row, token = token_create(actor=None, user=clerk)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/api/v1/members", {"limit": 2, "offset": 1}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 200 and r.json()["count"] == 3 and len(r.json()["items"]) == 2
+    statements = _statements(ctx)
+    assert any("members_rollentry" in s for s in statements)
+    assert {s: _tasks(s) for s in statements if _tasks(s) != 1} == {}
 
 
 @pytest.mark.django_db

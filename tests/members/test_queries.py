@@ -163,3 +163,28 @@ def test_a_unions_list_is_a_page_of_its_roll_the_same_as_the_register_sorted(
     assert [n for _r, n, _s in rolled] == [n for _r, n, _s in sorted_]
     assert all(any("members_rollentry" in q for q in sqls) for _r, _n, sqls in rolled)
     assert not any("members_rollentry" in q for _r, _n, sqls in sorted_ for q in sqls)
+
+
+def test_a_unions_api_list_pages_its_roll_the_same_as_the_register(many, client, api_token, monkeypatch):
+    """GET /api/v1/members for one union (its clerk's token): the roll's pages and count, the same
+    items in the same order as the register sorted, through limit and offset to the last page."""
+    from gonghui.members import selectors
+
+    h = api_token("a_clerk")
+
+    def pages() -> list[tuple[dict, list[str]]]:
+        out = []
+        for offset in (0, 10, 50, 55):
+            with CaptureQueriesContext(connection) as ctx:
+                r = client.get("/api/v1/members", {"limit": 10, "offset": offset}, **h)
+            assert r.status_code == 200
+            out.append((r.json(), [q["sql"] for q in ctx.captured_queries]))
+        return out
+
+    rolled = pages()
+    monkeypatch.setattr(selectors, "on_roll", lambda f, org: False)
+    plain = pages()
+    assert [j for j, _s in rolled] == [j for j, _s in plain]
+    assert rolled[0][0]["count"] == 60 and [len(j["items"]) for j, _s in rolled] == [10, 10, 10, 5]
+    assert all(any("members_rollentry" in q for q in s) for _j, s in rolled)
+    assert not any("members_rollentry" in q for _j, s in plain for q in s)

@@ -11,7 +11,10 @@ on `person_id` contains the distribution column). The one rule that is keyed by 
 one person per ID number — lives in `core_identity`, distributed by the blind index: its primary
 key is the national guarantee. Small, read-mostly tables the register joins with (orgs, employers,
 code tables, accounts) are reference tables, copied to every node; everything else stays on the
-coordinator (Citus "local" tables joined through reference tables).
+coordinator (Citus "local" tables joined through reference tables). A union's roll
+(members/roll.py) is distributed by its union's id in the persons' co-location group, and a person
+a union registers gets an id on that same shard (`person_ids_near`): a union's list, a card batch
+and a roster batch run on one shard.
 
 What Citus refuses, and what we do about it (all idempotent, done before the tables are
 distributed):

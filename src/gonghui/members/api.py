@@ -31,7 +31,7 @@ from gonghui.core.schema import (
     Str120,
     Str200,
 )
-from gonghui.members import actions, cards, scope, selectors
+from gonghui.members import actions, cards, paging, roll, scope, selectors
 from gonghui.members.models import (
     Application,
     ApplicationStatus,
@@ -230,7 +230,11 @@ def member_list(
     under = access.get_org(request.user, org) if org else None
     f = selectors.MemberFilters(q=q, employer=employer, group=group, status=status,
                                 migrant="" if migrant is None else ("1" if migrant else "0"))  # fmt: skip
-    return selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
+    qs = selectors.member_search(scope.scoped_memberships(request.user), f, under=under)
+    listed = under or access.acting_org(request)
+    if selectors.on_roll(f, listed):  # one union: its roll (members/roll.py), one shard on Citus
+        return paging.RolledList(qs, roll.keys(listed))
+    return qs
 
 
 _LOOKUP_HEADERS = {

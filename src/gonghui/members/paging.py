@@ -79,11 +79,32 @@ def roll_page(
     the (membership id, person id) pairs in the list's order, `qs` the rows of those, filtered by
     both ids — on Citus the roll is one shard, and the rows are on the shard of the persons the
     union registered (core.citus.person_ids_near). `count`: the union's figure from the counters."""
-    pairs_qs = keys.values_list("membership_id", "person_id")
-    p = ListPaginator(pairs_qs, per)
+    p = ListPaginator(keys.values_list("membership_id", "person_id"), per)
     p.__dict__["count"] = count if count is not None else keys.count()
     page = p.get_page(number)
-    pairs = list(page.object_list)
-    people = {pid for _m, pid in pairs}
-    page.object_list = rows_of(qs.filter(person_id__in=people), [m for m, _p in pairs])
+    page.object_list = _rows_of_pairs(qs, list(page.object_list))
     return page
+
+
+def _rows_of_pairs(qs: QuerySet[Any], pairs: list[tuple[int, int]]) -> list[Any]:
+    """The rows of `qs` for these (membership id, person id) pairs, in their order, picked by both
+    ids (on Citus the person ids prune the read to their shards)."""
+    return rows_of(qs.filter(person_id__in={pid for _m, pid in pairs}), [m for m, _p in pairs])
+
+
+class RolledList:
+    """One union's current members for the API's limit/offset pagination, from its roll: a slice
+    is a page of the roll and then its rows (`roll_page`'s two reads), the count the roll's own
+    (one shard on Citus, where the register would count over every shard)."""
+
+    def __init__(self, qs: QuerySet[Any], keys: QuerySet[Any]) -> None:
+        self.qs, self.keys = qs, keys
+
+    def all(self) -> RolledList:
+        return self
+
+    def count(self) -> int:
+        return self.keys.count()
+
+    def __getitem__(self, k: slice) -> list[Any]:
+        return _rows_of_pairs(self.qs, list(self.keys.values_list("membership_id", "person_id")[k]))
