@@ -111,6 +111,8 @@ def person_ids_near(
                 [wanted],
             )
         }
+        if len(shard_of) < len(wanted):  # the persons are not distributed (yet): number them as usual
+            return None
         need: dict[tuple[int, int], int] = {}
         for o in org_ids:
             need[shard_of[o]] = need.get(shard_of[o], 0) + 1
