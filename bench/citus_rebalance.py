@@ -46,7 +46,7 @@ def main() -> int:
     from tests.members.concurrency import _id
 
     from gonghui.core import citus
-    from gonghui.members import actions
+    from gonghui.members import actions, paging, roll
     from gonghui.members.models import Membership
     from gonghui.members.selectors import current_membership
     from gonghui.orgs.models import Org, OrgKind
@@ -118,6 +118,11 @@ def main() -> int:
                     if found is None or found.org.code != code:
                         errors.append(f"read: {n} not found where acknowledged")
                     Membership.objects.filter(org=unions[n % 2], status="active").count()
+                    # the union's list page: its roll, then its members' rows (members/roll.py)
+                    union = unions[n % 2]
+                    rows = Membership.objects.select_related("person").filter(org_path__startswith=union.path)
+                    if not paging.roll_page(rows, roll.keys(union), 1, 50).object_list:
+                        errors.append(f"read: {union.code}'s list is empty")
                 except Exception as e:  # noqa: BLE001
                     errors.append(f"read: {e!r}"[:300])
                     continue

@@ -36,11 +36,11 @@ def without_card(qs: Any) -> Any:
     return qs.exclude(person__cards__status=CardStatus.VALID)
 
 
-def _candidates(qs: Any, org: Org, membership_ids: list[int] | None) -> list[tuple[int, int]]:
-    """(membership id, person id) of the members of `qs` (the union's, active, without a card), in
-    会员编号 order, at most MAX_BATCH + 1: the union's roll read in order (members/roll.py: one
-    shard on Citus), a chunk at a time, each chunk's members of `qs` picked by both ids (on Citus,
-    the shard of the persons the union registered)."""
+def _candidates(org: Org, membership_ids: list[int] | None) -> list[tuple[int, int]]:
+    """(membership id, person id) of the union's active members without a valid card, in 会员编号
+    order, at most MAX_BATCH + 1: the union's roll read in order (members/roll.py: one shard on
+    Citus), a chunk at a time, each chunk's memberships read by both ids (their primary key; on
+    Citus the shard of the persons the union registered) and kept when still the union's."""
     entries = RollEntry.objects.filter(org_id=org.pk).order_by("member_no")
     if membership_ids is not None:
         entries = entries.filter(membership_id__in=membership_ids)
@@ -53,11 +53,10 @@ def _candidates(qs: Any, org: Org, membership_ids: list[int] | None) -> list[tup
         if not chunk:
             break
         last = chunk[-1][2]
-        found = set(
-            qs.filter(
-                pk__in=[m for m, _p, _n in chunk], person_id__in={p for _m, p, _n in chunk}
-            ).values_list("pk", flat=True)
-        )
+        rows = without_card(Membership.objects.filter(
+            pk__in=[m for m, _p, _n in chunk], person_id__in={p for _m, p, _n in chunk}, status=MembershipStatus.ACTIVE
+        ))  # fmt: skip
+        found = {pk for pk, org_id in rows.values_list("pk", "org_id") if org_id == org.pk}
         keys += [(m, p) for m, p, _n in chunk if m in found]
     return keys[: MAX_BATCH + 1]
 
@@ -77,7 +76,7 @@ def card_batch_issue(
             _("发证日期不能晚于今天。"), code="future_date", details={"field": "issued_on"}
         )
     qs = without_card(Membership.objects.filter(org=org, status=MembershipStatus.ACTIVE))
-    keys = _candidates(qs, org, membership_ids)
+    keys = _candidates(org, membership_ids)
     if len(keys) > MAX_BATCH:
         raise ApplicationError(
             _("一批最多发放 %(n)d 张，请分批发放。") % {"n": MAX_BATCH}, code="batch_too_large"
