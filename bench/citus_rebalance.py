@@ -65,6 +65,9 @@ def main() -> int:
         city = add(root, f"R{letter}{stamp}C", f"扩容测试{prov}市总工会", OrgKind.CITY_FEDERATION, prov)
         unions.append(add(city, f"R{letter}{stamp}U", f"扩容测试{prov}公司工会", OrgKind.GRASSROOTS, prov))
     counters.rebuild()
+    from gonghui.campaigns import daycount
+
+    daycount.rebuild()  # the orgs above were written bare: the campaigns' counter holds them too
     unions = [Org.objects.get(pk=u.pk) for u in unions]
     base = 2000 + (stamp % 4) * 2000  # tests.members.concurrency._id: a birth date per number
     acknowledged: list[tuple[int, str]] = []  # (number seed, org code) the application confirmed
@@ -200,6 +203,7 @@ def main() -> int:
         "identities": identities,
         "shard_placements_by_port": placements,
         "stats_verify_diffs": len(diffs),
+        "first_diffs": [{k: str(v) for k, v in d.items()} for d in diffs[:5]],
     }
     print(json.dumps(out, ensure_ascii=False))
     ok = (
