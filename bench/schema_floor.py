@@ -6,7 +6,8 @@ The import's target (ratio_vs_floor ≤ 2.5) measures gonghui against "the raw f
 the file and a plain `executemany` puts each row into one bare table with no index. gonghui keeps
 a register, not a sheet: each row becomes a person (its blind indexes unique and indexed), an
 identity row (the national rule of issue 13), a membership (unique 会员编号 per union, one current
-membership per person, the subtree and name indexes the member list reads) and its 入会 event.
+membership per person, the subtree and name indexes the member list reads), its 入会 event and its
+union's roll row (members/roll.py, since stop 27).
 This measures that structure alone, with no logic at all: the same file read by calamine, each
 row turned into those four rows by string slicing and random bytes (no checks, no encryption, no
 counters, no per-day event counter), written in batches of 20,000 (gonghui's batch) into a copy of
@@ -47,7 +48,13 @@ import import_bench  # noqa: E402  (the bench's roster maker and raw floor)
 
 BATCH = 20_000
 VARIANTS = ("register", "three_keys", "no_event", "binary_index", "no_event_binary", "bare_tables")
-TABLES = ("members_person", "core_identity", "members_membership", "members_membershipevent")
+TABLES = (
+    "members_person",
+    "core_identity",
+    "members_membership",
+    "members_membershipevent",
+    "members_rollentry",
+)
 
 
 def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) -> tuple[float, float, float]:
@@ -67,7 +74,7 @@ def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) ->
         names = [
             r[0]
             for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN (?,?,?,?)",
+                "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN (?,?,?,?,?)",
                 TABLES,
             )
         ]
@@ -96,6 +103,7 @@ def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) ->
         'INSERT INTO members_membershipevent (person_id, membership_id, org_path, type, reason, "on", '
         "from_org_id, to_org_id, user_id, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
     )
+    roll_sql = "INSERT INTO members_rollentry (org_id, membership_id, person_id, member_no, joined_on) VALUES (?,?,?,?,?)"
     first_person = (con.execute("SELECT COALESCE(MAX(id), 0) FROM members_person").fetchone()[0] or 0) + 1
     first_m = (con.execute("SELECT COALESCE(MAX(id), 0) FROM members_membership").fetchone()[0] or 0) + 1
     now = "2026-12-04 08:00:00"
@@ -109,7 +117,7 @@ def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) ->
 
     def flush(batch: list[list[object]]) -> None:
         nonlocal n, in_db
-        people, ident, mems, events = [], [], [], []
+        people, ident, mems, events, rolls = [], [], [], [], []
         keyed = []
         for r in batch:
             raw = urandom(32)
@@ -129,6 +137,7 @@ def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) ->
             joined = str(r[12]).replace("/", "-")
             mems.append((mid, pid, org_id, org_path, "53", f"T9999{n:07d}", f"T9999-{n:07d}", joined, "active",
                          None, "roster", now, now, r[1]))  # fmt: skip
+            rolls.append((org_id, mid, pid, f"T9999{n:07d}", joined))
             if with_event:
                 events.append((pid, mid, org_path, "join", "apply", joined, None, org_id, None,
                                f"名册导入 #1 第 {n + 3} 行", now))  # fmt: skip
@@ -137,6 +146,7 @@ def run_variant(path: str, db: str, variant: str, org_id: int, org_path: str) ->
         con.executemany(person_sql, people)
         con.executemany(identity_sql, ident)
         con.executemany(membership_sql, mems)
+        con.executemany(roll_sql, rolls)
         if events:
             con.executemany(event_sql, events)
         con.execute("COMMIT")

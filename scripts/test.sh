@@ -101,7 +101,7 @@ if [ -n "$CITUS_URL" ]; then
     "tests/rosters/test_import.py::test_the_same_file_twice_creates_nobody_twice" \
     "tests/rosters/test_import.py::test_statistics_counters_move_with_the_batches" \
     "tests/rosters/test_import.py::test_cancel_stops_between_batches_and_resume_finishes_exactly" \
-    tests/rosters/test_identity_key.py \
+    tests/rosters/test_identity_key.py tests/members/test_roll.py \
     tests/accounts/test_gatekeeper.py tests/members/test_public.py tests/browser/test_walk.py
 else
   echo "== Citus not installed: its tests were skipped (sh ../shared/citus/install.sh) =="

@@ -44,7 +44,8 @@ def _rolls_stay_exact(request: Any) -> Iterator[None]:
     current memberships, row for row: whatever the test did to the register kept the roll exact."""
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
-    if marker is not None and "default" not in marker.kwargs.get("databases", ["default"]):
+    databases = marker.kwargs.get("databases", "__all__") if marker is not None else "__all__"
+    if databases != "__all__" and "default" not in databases:
         uses_db = False
     if not uses_db:
         yield

@@ -52,6 +52,13 @@ def _register(org: Any, n: int) -> Any:
 _explainer: list[Any] = []
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _close_explainer() -> Any:
+    yield
+    while _explainer:
+        _explainer.pop().close()
+
+
 def _tasks(sql: str) -> int:
     """Citus tasks of a statement's plan: 1 = router (one shard); a table Citus does not manage
     (no Citus node in the plan) runs on the coordinator alone and counts as 1. Planned on a

@@ -123,7 +123,8 @@ def person_ids_near(
         pool: dict[tuple[int, int], list[int]] = {r: [] for r in need}
         short = dict(need)
         while short:
-            draws = sum(short.values()) * shards * 5 // 4 + 64
+            # each shard gets 1/shards of the draws: enough for the neediest one, the others along
+            draws = max(short.values()) * shards * 5 // 4 + 64
             ranges = list(short)
             got = _rows(
                 cur,
@@ -134,7 +135,7 @@ def person_ids_near(
             for lo, hi, n in got:
                 pool[(lo, hi)].append(n)
             short = {r: k - len(pool[r]) for r, k in need.items() if len(pool[r]) < k}
-    taken = {r: iter(ids) for r, ids in pool.items()}
+    taken = {r: iter(sorted(ids)) for r, ids in pool.items()}  # ascending: primary keys in order
     return [next(taken[shard_of[o]]) for o in org_ids]
 
 

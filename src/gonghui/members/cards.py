@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,18 +41,17 @@ def _candidates(org: Org, membership_ids: list[int] | None) -> list[tuple[int, i
     order, at most MAX_BATCH + 1: the union's roll read in order (members/roll.py: one shard on
     Citus), a chunk at a time, each chunk's memberships read by both ids (their primary key; on
     Citus the shard of the persons the union registered) and kept when still the union's."""
-    entries = RollEntry.objects.filter(org_id=org.pk).order_by("member_no")
+    entries = RollEntry.objects.filter(org_id=org.pk).order_by("member_no", "membership_id")
     if membership_ids is not None:
         entries = entries.filter(membership_id__in=membership_ids)
     keys: list[tuple[int, int]] = []
-    last = ""
+    last: tuple[str, int] = ("", 0)  # (会员编号, membership id): the roll's order, whatever the numbers
     while len(keys) <= MAX_BATCH:
-        chunk = list(
-            entries.filter(member_no__gt=last).values_list("membership_id", "person_id", "member_no")[:CHUNK]
-        )
+        after = Q(member_no__gt=last[0]) | Q(member_no=last[0], membership_id__gt=last[1])
+        chunk = list(entries.filter(after).values_list("membership_id", "person_id", "member_no")[:CHUNK])
         if not chunk:
             break
-        last = chunk[-1][2]
+        last = (chunk[-1][2], chunk[-1][0])
         rows = without_card(Membership.objects.filter(
             pk__in=[m for m, _p, _n in chunk], person_id__in={p for _m, p, _n in chunk}, status=MembershipStatus.ACTIVE
         ))  # fmt: skip

@@ -107,7 +107,9 @@ def verify() -> list[dict[str, Any]]:
 
 
 def rebuild() -> int:
-    """The roll written again from the current memberships (one INSERT … SELECT); the number of rows."""
+    """The roll written again from the current memberships (one INSERT … SELECT); the number of rows.
+    On PostgreSQL (and Citus) the table is locked against writes first, so an act running meanwhile
+    waits and then applies its change to the new rows (SQLite's write lock does the same)."""
     qn = connection.ops.quote_name
     cols = ", ".join(qn(c) for c in ("org_id", "membership_id", "person_id", "member_no", "joined_on"))
     statuses = ", ".join(f"'{s}'" for s in CURRENT_STATUSES)  # model constants
@@ -117,6 +119,8 @@ def rebuild() -> int:
         f"FROM {qn(Membership._meta.db_table)} WHERE {qn('status')} IN ({statuses})"
     )
     with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"LOCK TABLE {qn(RollEntry._meta.db_table)} IN EXCLUSIVE MODE")
         RollEntry.objects.all().delete()
         cur.execute(sql)
         return max(cur.rowcount, 0)

@@ -6,15 +6,14 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    Membership, RollEntry = apps.get_model("members", "Membership"), apps.get_model("members", "RollEntry")
-    rows = Membership.objects.using(schema_editor.connection.alias).filter(status__in=["active", "retained"])
-    batch = []
-    for org_id, mid, pid, no, on in rows.order_by("pk").values_list("org_id", "pk", "person_id", "member_no", "joined_on").iterator(chunk_size=10_000):
-        batch.append(RollEntry(org_id=org_id, membership_id=mid, person_id=pid, member_no=no, joined_on=on))
-        if len(batch) == 10_000:
-            RollEntry.objects.using(schema_editor.connection.alias).bulk_create(batch)
-            batch = []
-    RollEntry.objects.using(schema_editor.connection.alias).bulk_create(batch)
+    """One INSERT … SELECT (members/roll.py `rebuild`, with the model's names as of this migration)."""
+    qn = schema_editor.connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in ("org_id", "membership_id", "person_id", "member_no", "joined_on"))
+    schema_editor.execute(
+        f"INSERT INTO {qn('members_rollentry')} ({cols}) "
+        f"SELECT {qn('org_id')}, {qn('id')}, {qn('person_id')}, {qn('member_no')}, {qn('joined_on')} "
+        f"FROM {qn('members_membership')} WHERE {qn('status')} IN ('active', 'retained')"
+    )
 
 
 class Migration(migrations.Migration):
