@@ -93,8 +93,8 @@ def person_ids_near(
     None elsewhere (SQLite and PostgreSQL number persons as before).
 
     Ids come from the persons' sequence; those hashing to other shards are skipped, so the
-    sequence advances about SHARD_COUNT times faster than persons are added (270 million persons
-    × 128 shards ≈ 3.5 × 10^10, far inside a bigint). The hash is the one Citus distributes
+    sequence advances up to 1.25 × SHARD_COUNT times faster than persons are added (a roster of one
+    union; 270 million persons × 160 ≈ 4.3 × 10^10, far inside a bigint). The hash is the one Citus distributes
     bigint columns by, PostgreSQL's `hashint8`, against the shards' ranges in `pg_dist_shard`
     (tests/citus checks it against `get_shard_id_for_distribution_column`)."""
     if not org_ids or not enabled(connection):
