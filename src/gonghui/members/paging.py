@@ -75,27 +75,21 @@ def page_of(qs: QuerySet[Any], number: Any, per: int, *, count: int | None = Non
 def roll_page(
     qs: QuerySet[Any], keys: QuerySet[Any], number: Any, per: int, *, count: int | None = None
 ) -> Page:
-    """Page `number` of one union's current members from its roll (members/roll.py): `keys` gives
-    the (membership id, person id) pairs in the list's order, `qs` the rows of those, filtered by
-    both ids — on Citus the roll is one shard, and the rows are on the shard of the persons the
-    union registered (core.citus.person_ids_near). `count`: the union's figure from the counters."""
-    p = ListPaginator(keys.values_list("membership_id", "person_id"), per)
-    p.__dict__["count"] = count if count is not None else keys.count()
-    page = p.get_page(number)
-    page.object_list = _rows_of_pairs(qs, list(page.object_list))
-    return page
-
-
-def _rows_of_pairs(qs: QuerySet[Any], pairs: list[tuple[int, int]]) -> list[Any]:
-    """The rows of `qs` for these (membership id, person id) pairs, in their order, picked by both
-    ids (on Citus the person ids prune the read to their shards)."""
-    return rows_of(qs.filter(person_id__in={pid for _m, pid in pairs}), [m for m, _p in pairs])
+    """Page `number` of one union's current members from its roll (members/roll.py), as
+    `RolledList` reads it. `count`: the union's figure from the counters (else the roll's)."""
+    p = ListPaginator(RolledList(qs, keys), per)  # type: ignore[arg-type]  # slicing and count() are all it uses
+    if count is not None:
+        p.__dict__["count"] = count  # Paginator.count is a cached_property: no COUNT(*) query
+    return p.get_page(number)
 
 
 class RolledList:
-    """One union's current members for the API's limit/offset pagination, from its roll: a slice
-    is a page of the roll and then its rows (`roll_page`'s two reads), the count the roll's own
-    (one shard on Citus, where the register would count over every shard)."""
+    """One union's current members in the list's order, from its roll: a slice is a slice of the
+    roll's (membership id, person id) pairs, then the rows of `qs` for them, picked by both ids —
+    on Citus the roll is one shard, and the rows are on the shard of the persons the union
+    registered (core.citus.person_ids_near). Sliced by the page's paginator and by the API's
+    limit/offset pagination; its count is the roll's (one shard, where the register would count
+    over every shard)."""
 
     def __init__(self, qs: QuerySet[Any], keys: QuerySet[Any]) -> None:
         self.qs, self.keys = qs, keys
@@ -107,4 +101,5 @@ class RolledList:
         return self.keys.count()
 
     def __getitem__(self, k: slice) -> list[Any]:
-        return _rows_of_pairs(self.qs, list(self.keys.values_list("membership_id", "person_id")[k]))
+        pairs = list(self.keys.values_list("membership_id", "person_id")[k])
+        return rows_of(self.qs.filter(person_id__in={pid for _m, pid in pairs}), [m for m, _p in pairs])
